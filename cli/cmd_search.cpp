@@ -1,0 +1,71 @@
+// `tlsearch [search] QUERY... [filters]`
+#include <iostream>
+
+#include "cli_common.h"
+#include "tlsearch/error.h"
+#include "tlsearch/output.h"
+#include "tlsearch/searcher.h"
+
+#include <unistd.h>
+
+namespace tlsearch::cli {
+namespace {
+
+struct SearchCommand {
+  std::vector<std::string> words;
+  SearchRequest request;
+  std::string sort;
+  int min_importance = 0;
+};
+
+int run(SearchCommand& cmd, const GlobalOptions& global) {
+  SearchRequest& request = cmd.request;
+  for (const auto& word : cmd.words)
+    request.query += (request.query.empty() ? "" : " ") + word;
+  if (!cmd.sort.empty()) {
+    request.sort = parse_sort_order(cmd.sort);
+    if (!request.sort)
+      throw Error(ErrorKind::kUsage, "--sort must be relevance, date, -date or importance, not '" +
+                                         cmd.sort + "'");
+  }
+  if (cmd.min_importance != 0) request.min_importance = cmd.min_importance;
+  Searcher searcher(resolve_db(global));
+  SearchResult result = searcher.search(request);
+  if (global.json) {
+    std::cout << dump_json(search_result_to_json(result)) << "\n";
+  } else {
+    PrintStyle style;
+    style.color = use_color(global, 1);
+    print_search(result, std::cout, style);
+  }
+  return result.total > 0 ? kExitOk : kExitNone;
+}
+
+}  // namespace
+
+void register_search(CLI::App& app, GlobalOptions& global, int* exit_code) {
+  auto cmd = std::make_shared<SearchCommand>();
+  CLI::App* sub = app.add_subcommand(
+      "search", "Search the index (the default: `tlsearch QUERY` is `tlsearch search QUERY`)");
+  sub->add_option("query", cmd->words,
+                  "Words, \"phrases\", AND/OR/NOT, -word, word*, field:value, "
+                  "date:2020..2024, importance:7..10; empty with filters browses");
+  sub->add_option("--lane", cmd->request.lanes, "Only this capture lane (repeatable; OR)");
+  sub->add_option("--actor", cmd->request.actors, "Only this actor (repeatable; OR)");
+  sub->add_option("--tag", cmd->request.tags, "Only this tag (repeatable; OR)");
+  sub->add_option("--status", cmd->request.statuses, "Only this status (repeatable; OR)");
+  sub->add_option("--type", cmd->request.types, "Only this type (repeatable; OR)");
+  sub->add_option("--from", cmd->request.from, "From this date: YYYY, YYYY-MM or YYYY-MM-DD");
+  sub->add_option("--to", cmd->request.to, "Up to this date, inclusive");
+  sub->add_option("--min-importance", cmd->min_importance, "Only importance >= N (1-10)");
+  sub->add_option("--sort", cmd->sort,
+                  "relevance, date, -date or importance (default: relevance; "
+                  "date when browsing)");
+  sub->add_option("--offset", cmd->request.offset, "Skip the first N hits");
+  sub->add_option("-n,--limit", cmd->request.limit, "Hits to show (default: 10, at most 10000)");
+  sub->add_option("--facet-limit", cmd->request.facet_limit,
+                  "Values shown per facet (default: 10; 0 hides facets)");
+  sub->callback([cmd, &global, exit_code] { *exit_code = run(*cmd, global); });
+}
+
+}  // namespace tlsearch::cli

@@ -1,0 +1,90 @@
+// tlsearch: full-text and faceted search for timeline corpora.
+// `tlsearch QUERY...` searches; `tlsearch index|search|show|stats ...` are
+// the subcommands. Everything here is glue over the libraries.
+#include <cstring>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "cli_common.h"
+#include "tlsearch/error.h"
+
+#ifndef TLSEARCH_VERSION
+#define TLSEARCH_VERSION "0.0.0"
+#endif
+
+namespace {
+
+const char* const kSubcommands[] = {"index", "search", "show", "stats"};
+
+bool is_subcommand(const char* arg) {
+  for (const char* name : kSubcommands)
+    if (std::strcmp(arg, name) == 0) return true;
+  return false;
+}
+
+// `tlsearch "police footage"` means `tlsearch search "police footage"`:
+// insert `search` unless a subcommand follows the global options.
+std::vector<std::string> with_default_subcommand(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (is_subcommand(a.c_str())) return args;
+    if (a == "--db" || a == "--color") { ++i; continue; }
+    if (a == "--json" || a.rfind("--db=", 0) == 0 || a.rfind("--color=", 0) == 0) continue;
+    if (a == "-h" || a == "--help" || a == "--version") return args;
+    break;
+  }
+  if (!args.empty()) args.insert(args.begin(), "search");
+  return args;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tlsearch::cli;
+  CLI::App app{"tlsearch: full-text and faceted search for timeline corpora.\n"
+               "Run `tlsearch QUERY` to search, `tlsearch index FOLDER` to build "
+               "the index.",
+               "tlsearch"};
+  app.set_version_flag("--version", "tlsearch " TLSEARCH_VERSION " (Xapian " +
+                                        std::string(Xapian::version_string()) + ")");
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions global;
+  add_global_options(app, global);
+  int exit_code = kExitOk;
+  register_index(app, global, &exit_code);
+  register_search(app, global, &exit_code);
+  register_show(app, global, &exit_code);
+  register_stats(app, global, &exit_code);
+
+  std::vector<std::string> args = with_default_subcommand(argc, argv);
+  if (args.empty()) {
+    std::cerr << app.help();
+    return kExitError;
+  }
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitError;
+  } catch (const tlsearch::Error& e) {
+    print_error(e.what());
+    return kExitError;
+  } catch (const Xapian::Error& e) {
+    print_error(e.get_description());
+    return kExitError;
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+    return kExitError;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kExitError;
+  }
+  return exit_code;
+}

@@ -1,0 +1,34 @@
+// Facet value normalisation: one bucket per value, however it is spelled.
+//
+// Real timelines spell the same lane, actor or tag many ways
+// (`Media Capture & Control`, `media capture and control`, `"Media Capture and
+// Control"`, `media-capture-and-control`). facet_key() maps them all to one
+// key; display_label() keeps a readable spelling of what was written.
+#ifndef TLSEARCH_NORMALIZE_H
+#define TLSEARCH_NORMALIZE_H
+
+#include <string>
+#include <string_view>
+
+namespace tlsearch {
+
+// The bucket key of a facet value: Unicode-aware lower case (ASCII and
+// Latin-1/Latin Extended letters folded; other code points kept), straight and
+// curly quotes and backticks dropped, `&` read as the word `and`, `-` `_` `/`
+// and runs of whitespace folded to one space, trimmed. Invalid UTF-8 bytes are
+// replaced by U+FFFD. The result never contains the control characters
+// 0x00-0x1F. Empty when nothing is left (the value is then ignored).
+std::string facet_key(std::string_view raw);
+
+// The readable form of a value as written: trimmed, stray surrounding quotes
+// dropped, inner whitespace collapsed to single spaces, control characters
+// removed, invalid UTF-8 replaced. Case and punctuation are kept.
+std::string display_label(std::string_view raw);
+
+// Returns `text` with invalid UTF-8 sequences replaced by U+FFFD and NUL
+// bytes removed, so it is safe to index, print and emit as JSON.
+std::string sanitize_utf8(std::string_view text);
+
+}  // namespace tlsearch
+
+#endif  // TLSEARCH_NORMALIZE_H

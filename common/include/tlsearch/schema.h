@@ -1,0 +1,106 @@
+// The Xapian schema of a tlsearch index: term prefixes, value slots and the
+// facet table. Xapian enforces no schema, so this file is the contract the
+// indexer writes and the searcher reads; docs/schema.md explains each entry
+// and must change with it. Bump kSchemaVersion on any incompatible change.
+#ifndef TLSEARCH_SCHEMA_H
+#define TLSEARCH_SCHEMA_H
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tlsearch::schema {
+
+// Stored in the database metadata under kMetaSchemaVersion. A searcher
+// refuses an index written with another version.
+inline constexpr int kSchemaVersion = 1;
+inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
+
+// ---- Free-text prefixes (stemmed, with positions) --------------------------
+// Unprefixed terms hold all searchable text: title (weighted), body, notes,
+// description, actors, source titles and outlets, location.
+inline constexpr const char* kTitle = "S";        // title:
+inline constexpr const char* kActorText = "XA";   // actor: (words of names)
+inline constexpr const char* kOutletText = "XW";  // outlet: (words of outlets)
+// wdf multiplier of title words in the unprefixed text, so BM25 ranks a title
+// match above the same word in the body.
+inline constexpr unsigned kTitleWeight = 4;
+
+// ---- Boolean filter terms: prefix + facet_key(value) -----------------------
+inline constexpr const char* kPath = "Q";  // unique: canonical absolute path
+inline constexpr const char* kId = "XID:";          // id: (lower-cased id)
+inline constexpr const char* kLane = "XLANE:";      // lane:, --lane
+inline constexpr const char* kActor = "XACTOR:";    // --actor (whole name)
+inline constexpr const char* kTag = "XTAG:";        // tag:, --tag
+inline constexpr const char* kStatus = "XSTATUS:";  // status:, --status
+inline constexpr const char* kType = "XTYPE:";      // type:, --type
+inline constexpr const char* kOutlet = "XOUTLET:";  // whole outlet name
+inline constexpr const char* kTier = "XTIER:";      // tier: source tier
+inline constexpr const char* kYear = "XYEAR:";      // year:2024
+inline constexpr const char* kLink = "XLINK:";      // wikilink target id
+// The value of an event's kId term: the id trimmed, ASCII letters
+// lower-cased, so `id:` lookups ignore case. Empty when the id is blank.
+std::string id_key(std::string_view id);
+// Terms longer than this (prefix included) are not added: Xapian's limit is
+// 245 bytes and a key that long is not a useful filter anyway.
+inline constexpr std::size_t kMaxTermBytes = 240;
+
+// ---- Value slots ------------------------------------------------------------
+// kSlotDate: sortable_serialise(EventDate::sort_key()) (yyyymmdd), absent
+// when the event has no year. kSlotImportance: sortable_serialise(1-10).
+// kSlotFile: "<size> <mtime_ns> <path>" used by incremental indexing.
+inline constexpr unsigned kSlotDate = 0;
+inline constexpr unsigned kSlotImportance = 1;
+inline constexpr unsigned kSlotFile = 2;
+
+// ---- Facets ------------------------------------------------------------------
+// Every facet has a value slot holding the document's values packed with
+// pack_facet_values(): one entry per distinct key, each entry the key and the
+// display spelling. Xapian's built-in ValueCountMatchSpy counts the packed
+// strings; the searcher splits them, so counts stay exact for multi-valued
+// facets and the scheme works unchanged against remote (xapian-tcpsrv) shards.
+enum class Facet { kLanes, kActors, kTags, kStatus, kType, kYear, kImportance };
+
+struct FacetInfo {
+  Facet facet;
+  const char* name;         // JSON name and /api/facets/{name}
+  const char* field;        // query field prefix and CLI option (`lane`)
+  const char* term_prefix;  // boolean filter term prefix
+  unsigned slot;            // packed-values slot
+};
+
+inline constexpr std::array<FacetInfo, 7> kFacets = {{
+    {Facet::kLanes, "lanes", "lane", kLane, 10},
+    {Facet::kActors, "actors", "actor", kActor, 11},
+    {Facet::kTags, "tags", "tag", kTag, 12},
+    {Facet::kStatus, "status", "status", kStatus, 13},
+    {Facet::kType, "type", "type", kType, 14},
+    {Facet::kYear, "year", "year", kYear, 15},
+    {Facet::kImportance, "importance", "importance", "XIMP:", 16},
+}};
+
+const FacetInfo& facet_info(Facet facet);
+// Looks a facet up by JSON name (`lanes`) or field (`lane`); nullptr if none.
+const FacetInfo* find_facet(std::string_view name_or_field);
+
+// Separators of the packed format; facet_key() and display_label() never
+// produce them.
+inline constexpr char kEntrySep = '\x1e';
+inline constexpr char kLabelSep = '\x1f';
+
+// (key, label) pairs -> "key\x1flabel\x1ekey\x1flabel". Pairs with an empty
+// key are dropped, as are later pairs repeating a key.
+std::string pack_facet_values(
+    const std::vector<std::pair<std::string, std::string>>& entries);
+// Inverse of pack_facet_values(). Tolerates an empty string (no entries).
+std::vector<std::pair<std::string, std::string>> unpack_facet_values(
+    std::string_view packed);
+
+// Document data is a JSON object; docs/schema.md lists its fields.
+inline constexpr int kDataVersion = 1;
+
+}  // namespace tlsearch::schema
+
+#endif  // TLSEARCH_SCHEMA_H

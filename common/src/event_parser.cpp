@@ -1,0 +1,1002 @@
+// The event reader: a Markdown file with YAML front matter, or a JSON object,
+// to an Event.
+//
+// Real timelines are messy, so the reader is lenient about *shapes* (a string
+// where a list belongs, a mapping in a list of names, importance "7") and
+// reports them as warnings; it gives up on a file (kError) only when the
+// front matter cannot be parsed at all. Hostile input is bounded before any
+// third-party parser sees it: size first, then a cheap nesting scan (yaml-cpp
+// recurses per level), then a node budget while walking YAML, whose aliases
+// can make a small file describe an enormous tree.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dates_internal.h"
+#include "markdown_internal.h"
+#include "tlsearch/event.h"
+#include "tlsearch/normalize.h"
+
+namespace tlsearch {
+namespace {
+
+// Most YAML nodes walked for one file. Real front matter has a few hundred;
+// the budget only stops alias bombs (`[*a, *a, ...]` nested a few times).
+constexpr std::size_t kMaxYamlNodes = 100000;
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// A front matter or JSON value, reduced to what the reader needs. Both
+// formats are converted to this so one set of field rules serves both.
+struct Value {
+  enum class Kind { kNull, kScalar, kList, kMap };
+  Kind kind = Kind::kNull;
+  std::string text;  // kScalar, sanitized
+  std::vector<Value> items;
+  std::vector<std::pair<std::string, Value>> members;
+  int line = 0;    // 1-based file position, 0 when unknown (JSON)
+  int column = 0;
+
+  bool is_null() const { return kind == Kind::kNull; }
+  bool is_scalar() const { return kind == Kind::kScalar; }
+  bool is_list() const { return kind == Kind::kList; }
+  bool is_map() const { return kind == Kind::kMap; }
+};
+
+// A top-level key as written (lower-cased) and its value.
+using Fields = std::vector<std::pair<std::string, Value>>;
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string trim_copy(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+// 1-based line and column of byte `offset` of `text`.
+void position_of(std::string_view text, std::size_t offset, int* line,
+                 int* column) {
+  offset = std::min(offset, text.size());
+  *line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++*line;
+      line_start = i + 1;
+    }
+  }
+  *column = static_cast<int>(offset - line_start) + 1;
+}
+
+// The diagnostics of one file.
+class Reporter {
+ public:
+  explicit Reporter(std::string path) : path_(std::move(path)) {}
+
+  void warn(int line, int column, std::string message) {
+    add(Severity::kWarning, line, column, std::move(message));
+  }
+  void warn(const Value& at, std::string message) {
+    warn(at.line, at.column, std::move(message));
+  }
+  void error(int line, int column, std::string message) {
+    add(Severity::kError, line, column, std::move(message));
+  }
+
+  ParseResult fail(int line, int column, std::string message) {
+    error(line, column, std::move(message));
+    ParseResult result;
+    result.status = ParseStatus::kError;
+    result.diagnostics = std::move(diagnostics_);
+    return result;
+  }
+
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  void add(Severity severity, int line, int column, std::string message) {
+    Diagnostic d;
+    d.severity = severity;
+    d.path = path_;
+    d.line = line;
+    d.column = column;
+    d.message = sanitize_utf8(message);
+    diagnostics_.push_back(std::move(d));
+  }
+
+  std::string path_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// ---- Front matter ----------------------------------------------------------
+
+// `---`, optionally followed by spaces, tabs or the \r of a CRLF file.
+bool is_delimiter(std::string_view line) {
+  if (line.substr(0, 3) != "---") return false;
+  for (char c : line.substr(3))
+    if (!is_blank(c)) return false;
+  return true;
+}
+
+struct FrontMatter {
+  std::string_view yaml;
+  int yaml_line = 2;  // file line of the first YAML line
+  std::string_view body;
+  int body_line = 1;
+};
+
+enum class Split { kFound, kAbsent, kUnclosed };
+
+Split split_front_matter(std::string_view text, FrontMatter* fm) {
+  std::size_t end = text.find('\n');
+  if (!is_delimiter(text.substr(0, end))) return Split::kAbsent;
+  if (end == std::string_view::npos) return Split::kUnclosed;
+  const std::size_t yaml_start = end + 1;
+  std::size_t pos = yaml_start;
+  int line = 2;
+  while (pos < text.size()) {
+    end = text.find('\n', pos);
+    const std::size_t line_end = end == std::string_view::npos ? text.size()
+                                                                : end;
+    if (is_delimiter(text.substr(pos, line_end - pos))) {
+      fm->yaml = text.substr(yaml_start, pos - yaml_start);
+      fm->yaml_line = 2;
+      fm->body = end == std::string_view::npos ? std::string_view()
+                                               : text.substr(end + 1);
+      fm->body_line = line + 1;
+      return Split::kFound;
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+    ++line;
+  }
+  return Split::kUnclosed;
+}
+
+// Finds the first line (0-based, within `yaml`) where block indentation plus
+// flow brackets nest deeper than `limit`; -1 if none. It reads just enough
+// YAML (quotes, comments, block scalars, indicators) to avoid counting
+// brackets inside text; an approximation is fine, as real front matter
+// nests a handful of levels and the limit is far above that.
+int find_excess_yaml_nesting(std::string_view yaml, int limit) {
+  std::vector<std::size_t> indents;
+  int flow = 0;
+  char quote = 0;
+  long block_scalar_parent = -1;  // indentation of a `key: |` line
+  int line_no = -1;
+  std::size_t pos = 0;
+  while (pos < yaml.size()) {
+    std::size_t end = yaml.find('\n', pos);
+    if (end == std::string_view::npos) end = yaml.size();
+    const std::string_view line = yaml.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+
+    std::size_t indent = 0;
+    while (indent < line.size() && line[indent] == ' ') ++indent;
+    bool blank = true;
+    for (char c : line.substr(indent))
+      if (!is_blank(c)) blank = false;
+    if (block_scalar_parent >= 0) {
+      if (blank || static_cast<long>(indent) > block_scalar_parent) continue;
+      block_scalar_parent = -1;
+    }
+    if (blank) continue;
+    if (flow == 0 && quote == 0) {
+      if (line[indent] == '#') continue;
+      while (!indents.empty() && indents.back() > indent) indents.pop_back();
+      if (indents.empty() || indents.back() < indent) indents.push_back(indent);
+    }
+    int depth = static_cast<int>(indents.size());
+    bool token_start = quote == 0;
+    for (std::size_t i = indent; i < line.size(); ++i) {
+      const char c = line[i];
+      if (quote == '\'') {
+        if (c == '\'') {
+          if (i + 1 < line.size() && line[i + 1] == '\'') ++i;
+          else quote = 0;
+        }
+        continue;
+      }
+      if (quote == '"') {
+        if (c == '\\') ++i;
+        else if (c == '"') quote = 0;
+        continue;
+      }
+      if (is_blank(c)) continue;
+      const bool blank_next = i + 1 >= line.size() || is_blank(line[i + 1]);
+      if (c == '#' && (i == 0 || is_blank(line[i - 1]))) break;
+      if (token_start) {
+        if (c == '\'' || c == '"') {
+          quote = c;
+          token_start = false;
+          continue;
+        }
+        if (c == '[' || c == '{') {
+          if (depth + ++flow > limit) return line_no;
+          continue;
+        }
+        if ((c == '-' || c == '?') && blank_next) {
+          if (flow == 0 && depth++ + flow >= limit) return line_no;
+          continue;
+        }
+        if (flow == 0 && (c == '|' || c == '>')) {
+          block_scalar_parent = static_cast<long>(indent);
+          break;
+        }
+        if (c == '&' || c == '!') {  // anchor or tag before the value
+          while (i + 1 < line.size() && !is_blank(line[i + 1])) ++i;
+          continue;
+        }
+      }
+      if (flow > 0 && (c == ']' || c == '}')) {
+        --flow;
+        token_start = false;
+      } else if (flow > 0 && c == ',') {
+        token_start = true;
+      } else {
+        token_start = c == ':' && (blank_next || flow > 0);
+      }
+    }
+  }
+  return -1;
+}
+
+// Offset of the first bracket nesting deeper than `limit` in JSON text, or
+// npos. Exact, since JSON strings are easy to skip.
+std::size_t find_excess_json_nesting(std::string_view json, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// ---- YAML and JSON to Value -------------------------------------------------
+
+class YamlConverter {
+ public:
+  YamlConverter(int yaml_line, int max_depth)
+      : yaml_line_(yaml_line), max_depth_(max_depth) {}
+
+  // Converts `node`; false when the node budget or depth ran out, with
+  // failure() saying which.
+  bool convert(const YAML::Node& node, Value* out, int depth = 0) {
+    if (++visited_ > kMaxYamlNodes) {
+      failure_ = "front matter expands to more than " +
+                 std::to_string(kMaxYamlNodes) +
+                 " YAML nodes (aliases repeated too often?)";
+      return false;
+    }
+    if (depth > max_depth_) {
+      failure_ = "front matter nests deeper than " +
+                 std::to_string(max_depth_) + " levels through aliases";
+      return false;
+    }
+    set_position(node.Mark(), out);
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar:
+        out->kind = Value::Kind::kScalar;
+        out->text = sanitize_utf8(node.Scalar());
+        break;
+      case YAML::NodeType::Sequence:
+        out->kind = Value::Kind::kList;
+        for (const auto& child : node) {
+          Value item;
+          if (!convert(child, &item, depth + 1)) return false;
+          out->items.push_back(std::move(item));
+        }
+        break;
+      case YAML::NodeType::Map:
+        out->kind = Value::Kind::kMap;
+        for (const auto& pair : node) {
+          if (!pair.first.IsScalar()) continue;  // `? [a, b]`: not a field
+          Value member;
+          if (!convert(pair.second, &member, depth + 1)) return false;
+          out->members.emplace_back(sanitize_utf8(pair.first.Scalar()),
+                                    std::move(member));
+        }
+        break;
+      default:
+        out->kind = Value::Kind::kNull;
+        break;
+    }
+    return true;
+  }
+
+  void set_position(const YAML::Mark& mark, Value* out) const {
+    if (mark.is_null() || mark.line < 0) return;
+    out->line = mark.line + yaml_line_;
+    out->column = mark.column + 1;
+  }
+
+  const std::string& failure() const { return failure_; }
+
+ private:
+  int yaml_line_;
+  int max_depth_;
+  std::size_t visited_ = 0;
+  std::string failure_;
+};
+
+// Depth is bounded by find_excess_json_nesting() before parsing.
+void json_to_value(const nlohmann::json& node, Value* out) {
+  using Type = nlohmann::json::value_t;
+  switch (node.type()) {
+    case Type::string:
+      out->kind = Value::Kind::kScalar;
+      out->text = sanitize_utf8(node.get_ref<const std::string&>());
+      break;
+    case Type::number_integer:
+    case Type::number_unsigned:
+    case Type::number_float:
+    case Type::boolean:
+      out->kind = Value::Kind::kScalar;
+      out->text = node.dump();
+      break;
+    case Type::array:
+      out->kind = Value::Kind::kList;
+      for (const auto& item : node) {
+        Value v;
+        json_to_value(item, &v);
+        out->items.push_back(std::move(v));
+      }
+      break;
+    case Type::object:
+      out->kind = Value::Kind::kMap;
+      for (const auto& [key, item] : node.items()) {
+        Value v;
+        json_to_value(item, &v);
+        out->members.emplace_back(sanitize_utf8(key), std::move(v));
+      }
+      break;
+    default:
+      out->kind = Value::Kind::kNull;
+      break;
+  }
+}
+
+// ---- Fields ------------------------------------------------------------------
+
+// The keys the reader uses; every other key is ignored without a word, as
+// real timelines carry dozens of their own.
+bool is_known_key(std::string_view key, bool json) {
+  static constexpr std::string_view kKeys[] = {
+      "id",      "date",          "title",        "importance", "status",
+      "type",    "location",      "actors",       "tags",       "capture_lanes",
+      "capture_lane", "lane",     "sources",      "notes",      "description",
+      "summary"};
+  if (json && key == "body") return true;
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
+const Value* member(const Value& map, std::string_view name) {
+  for (const auto& [key, value] : map.members)
+    if (lower_ascii(key) == name) return &value;
+  return nullptr;
+}
+
+const char* shape_name(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kList: return "a list";
+    case Value::Kind::kMap: return "a mapping";
+    case Value::Kind::kScalar: return "text";
+    case Value::Kind::kNull: break;
+  }
+  return "empty";
+}
+
+// The values of one multi-valued facet, de-duplicated by facet_key() with
+// the first spelling kept.
+class ValueList {
+ public:
+  explicit ValueList(std::vector<std::string>* out) : out_(out) {}
+
+  void add(std::string_view raw) {
+    std::string label = display_label(raw);
+    std::string key = facet_key(label);
+    if (key.empty()) return;
+    if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) return;
+    keys_.push_back(std::move(key));
+    out_->push_back(std::move(label));
+  }
+
+ private:
+  std::vector<std::string>* out_;
+  std::vector<std::string> keys_;
+};
+
+class EventBuilder {
+ public:
+  EventBuilder(Event* event, Reporter* reporter)
+      : event_(event),
+        reporter_(reporter),
+        actors_(&event->actors),
+        tags_(&event->tags),
+        lanes_(&event->lanes) {}
+
+  void build(const Fields& fields, bool json) {
+    std::vector<std::string> seen;
+    const Value* description = nullptr;
+    const Value* summary = nullptr;
+    for (const auto& [key, value] : fields) {
+      const bool lane_key =
+          key == "capture_lanes" || key == "capture_lane" || key == "lane";
+      if (!lane_key) {
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+          reporter_->warn(value, "duplicate key '" + key +
+                                     "' (the first value is used)");
+          continue;
+        }
+        seen.push_back(key);
+      }
+      if (key == "id") read_id(value);
+      else if (key == "date") read_date(value);
+      else if (key == "title") event_->title = display_label(text_of(value, key));
+      else if (key == "importance") read_importance(value);
+      else if (key == "status") event_->status = display_label(text_of(value, key));
+      else if (key == "type") event_->type = display_label(text_of(value, key));
+      else if (key == "location") event_->location = display_label(joined(value, key, ", "));
+      else if (key == "actors") read_list(value, key, true, actors_);
+      else if (key == "tags") read_list(value, key, true, tags_);
+      else if (key == "capture_lanes") read_list(value, key, true, lanes_);
+      else if (lane_key) read_list(value, key, false, lanes_);
+      else if (key == "sources") read_sources(value);
+      else if (key == "notes") event_->notes = trim_copy(joined(value, key, "\n"));
+      else if (key == "description") description = &value;
+      else if (key == "summary") summary = &value;
+      else if (key == "body" && json) event_->body_markdown = text_of(value, key);
+    }
+    if (description != nullptr)
+      event_->description = trim_copy(text_of(*description, "description"));
+    if (event_->description.empty() && summary != nullptr)
+      event_->description = trim_copy(text_of(*summary, "summary"));
+    if (event_->title.empty()) {
+      reporter_->warn(0, 0, "missing or empty title; the id '" + event_->id +
+                                "' is used instead");
+      event_->title = event_->id;
+    }
+  }
+
+ private:
+  // The text of a value that should be a single scalar. Other shapes are
+  // read as well as they can be, with a warning.
+  std::string text_of(const Value& v, const std::string& field) {
+    switch (v.kind) {
+      case Value::Kind::kNull:
+        return "";
+      case Value::Kind::kScalar:
+        return v.text;
+      case Value::Kind::kList:
+        reporter_->warn(v, "'" + field + "' should be text, not a list "
+                                         "(items joined)");
+        return join_scalars(v, ", ");
+      case Value::Kind::kMap:
+        if (const Value* name = name_of(v)) {
+          reporter_->warn(v, "'" + field + "' should be text, not a mapping "
+                                           "(its name is used)");
+          return name->text;
+        }
+        reporter_->warn(v, "'" + field + "' should be text, not a mapping "
+                                         "(ignored)");
+        return "";
+    }
+    return "";
+  }
+
+  // Text that may also be written as a list (`location: [A, B]`, notes as
+  // several paragraphs): items joined with `separator`.
+  std::string joined(const Value& v, const std::string& field,
+                     std::string_view separator) {
+    if (v.is_list()) return join_scalars(v, separator);
+    return text_of(v, field);
+  }
+
+  static std::string join_scalars(const Value& list,
+                                  std::string_view separator) {
+    std::string out;
+    for (const Value& item : list.items) {
+      std::string text;
+      if (item.is_scalar()) text = item.text;
+      else if (const Value* name = name_of(item)) text = name->text;
+      if (text.empty()) continue;
+      if (!out.empty()) out += separator;
+      out += text;
+    }
+    return out;
+  }
+
+  // `{name: X, role: Y}` stands for X.
+  static const Value* name_of(const Value& map) {
+    if (!map.is_map()) return nullptr;
+    for (std::string_view key : {"name", "title", "label", "value"}) {
+      const Value* v = member(map, key);
+      if (v != nullptr && v->is_scalar()) return v;
+    }
+    return nullptr;
+  }
+
+  void read_id(const Value& v) {
+    std::string id = v.is_scalar() ? display_label(v.text) : std::string();
+    if (id.empty()) {
+      reporter_->warn(v, "'id' is empty or not text; the file name is used");
+      return;
+    }
+    event_->id = std::move(id);
+    event_->id_from_filename = false;
+  }
+
+  void read_date(const Value& v) {
+    if (v.is_null()) return;
+    if (!v.is_scalar()) {
+      reporter_->warn(v, std::string("'date' should be a date, not ") +
+                             shape_name(v) + " (ignored)");
+      return;
+    }
+    std::string problem;
+    event_->date = internal::parse_event_date(v.text, &problem);
+    if (!problem.empty())
+      reporter_->warn(v, "date '" + event_->date.text + "': " + problem);
+  }
+
+  void read_importance(const Value& v) {
+    if (v.is_null()) return;
+    if (!v.is_scalar()) {
+      reporter_->warn(v, std::string("'importance' should be a number from 1 "
+                                     "to 10, not ") +
+                             shape_name(v) + " (ignored)");
+      return;
+    }
+    const std::string text = trim_copy(v.text);
+    const bool digits =
+        !text.empty() && text.size() <= 3 &&
+        std::all_of(text.begin(), text.end(),
+                    [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+      reporter_->warn(v, "importance '" + text +
+                             "' is not a whole number from 1 to 10 (ignored)");
+      return;
+    }
+    const int value = std::stoi(text);
+    if (value < 1 || value > 10) {
+      reporter_->warn(v, "importance " + std::to_string(value) +
+                             " is out of range 1-10 (ignored)");
+      return;
+    }
+    event_->importance = value;
+  }
+
+  // A list of names. `plural` keys expect a list, so a string there is
+  // worth a warning; the singular `capture_lane`/`lane` expect one string.
+  void read_list(const Value& v, const std::string& field, bool plural,
+                 ValueList& out) {
+    switch (v.kind) {
+      case Value::Kind::kNull:
+        return;
+      case Value::Kind::kScalar:
+        if (plural)
+          reporter_->warn(v, "'" + field + "' should be a list, not text" +
+                                 (v.text.find(',') != std::string::npos
+                                      ? " (split on commas)"
+                                      : ""));
+        add_split(v.text, out);
+        return;
+      case Value::Kind::kMap:
+        reporter_->warn(v, "'" + field + "' should be a list, not a mapping");
+        add_item(v, field, out);
+        return;
+      case Value::Kind::kList:
+        for (const Value& item : v.items) add_item(item, field, out);
+        return;
+    }
+  }
+
+  static void add_split(std::string_view text, ValueList& out) {
+    std::size_t pos = 0;
+    while (true) {
+      const std::size_t comma = text.find(',', pos);
+      out.add(text.substr(pos, comma == std::string_view::npos
+                                   ? std::string_view::npos
+                                   : comma - pos));
+      if (comma == std::string_view::npos) break;
+      pos = comma + 1;
+    }
+  }
+
+  void add_item(const Value& item, const std::string& field, ValueList& out) {
+    switch (item.kind) {
+      case Value::Kind::kNull:
+        return;
+      case Value::Kind::kScalar:
+        out.add(item.text);
+        return;
+      case Value::Kind::kMap:
+        if (const Value* name = name_of(item)) {
+          out.add(name->text);
+        } else {
+          reporter_->warn(item, "an item of '" + field +
+                                    "' is a mapping without a name (ignored)");
+        }
+        return;
+      case Value::Kind::kList:
+        reporter_->warn(item, "an item of '" + field +
+                                  "' is itself a list (its items are used)");
+        for (const Value& inner : item.items)
+          if (inner.is_scalar()) out.add(inner.text);
+        return;
+    }
+  }
+
+  void read_sources(const Value& v) {
+    switch (v.kind) {
+      case Value::Kind::kNull:
+        return;
+      case Value::Kind::kList:
+        for (const Value& item : v.items) read_source(item);
+        return;
+      case Value::Kind::kScalar:
+      case Value::Kind::kMap:
+        reporter_->warn(v, std::string("'sources' should be a list, not ") +
+                               shape_name(v));
+        read_source(v);
+        return;
+    }
+  }
+
+  static bool looks_like_url(std::string_view text) {
+    const std::string lower = lower_ascii(text.substr(0, 8));
+    return lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0 ||
+           lower.rfind("www.", 0) == 0;
+  }
+
+  void read_source(const Value& v) {
+    Source source;
+    if (v.is_null()) return;
+    if (v.is_list()) {
+      reporter_->warn(v, "a source is a list, expected a mapping (ignored)");
+      return;
+    }
+    if (v.is_scalar()) {
+      const std::string text = trim_copy(v.text);
+      if (text.empty()) return;
+      reporter_->warn(v, "a source is plain text, expected a mapping with "
+                         "title and url");
+      if (looks_like_url(text)) source.url = text;
+      else source.title = display_label(text);
+      event_->sources.push_back(std::move(source));
+      return;
+    }
+    auto field = [&](std::string_view name) -> std::string {
+      const Value* f = member(v, name);
+      return f == nullptr ? std::string()
+                          : text_of(*f, "sources." + std::string(name));
+    };
+    source.title = display_label(field("title"));
+    source.url = trim_copy(field("url"));
+    source.outlet = display_label(field("outlet"));
+    if (source.outlet.empty()) source.outlet = display_label(field("publisher"));
+    source.date = display_label(field("date"));
+    source.tier = display_label(field("tier"));
+    if (source.title.empty() && source.url.empty() && source.outlet.empty())
+      return;  // nothing a reader could follow
+    event_->sources.push_back(std::move(source));
+  }
+
+  Event* event_;
+  Reporter* reporter_;
+  ValueList actors_;
+  ValueList tags_;
+  ValueList lanes_;
+};
+
+// The event of `path` before any field is read: the id defaults to the file
+// name without its extension.
+Event new_event(const std::string& path) {
+  Event event;
+  event.path = path;
+  event.id = sanitize_utf8(std::filesystem::path(path).stem().string());
+  event.id_from_filename = true;
+  return event;
+}
+
+ParseResult success(Event event, Reporter& reporter) {
+  ParseResult result;
+  result.status = ParseStatus::kOk;
+  result.event = std::move(event);
+  result.diagnostics = std::move(reporter.diagnostics());
+  return result;
+}
+
+void set_body(std::string_view markdown, Event* event) {
+  event->body_markdown = std::string(markdown);
+  internal::MarkdownContent content = internal::convert_markdown(markdown);
+  event->body_text = std::move(content.text);
+  event->links = std::move(content.links);
+}
+
+ParseResult parse_markdown(std::string_view text, Reporter& reporter,
+                           const ParseLimits& limits) {
+  FrontMatter fm;
+  switch (split_front_matter(text, &fm)) {
+    case Split::kAbsent: {
+      ParseResult result;
+      result.status = ParseStatus::kSkipped;
+      result.skip_reason = "no front matter";
+      result.diagnostics = std::move(reporter.diagnostics());
+      return result;
+    }
+    case Split::kUnclosed:
+      return reporter.fail(1, 1, "front matter is not closed: no '---' line "
+                                 "after the opening one");
+    case Split::kFound:
+      break;
+  }
+
+  if (int line = find_excess_yaml_nesting(fm.yaml, limits.max_nesting);
+      line >= 0) {
+    return reporter.fail(line + fm.yaml_line, 0,
+                         "front matter nests deeper than " +
+                             std::to_string(limits.max_nesting) + " levels");
+  }
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(fm.yaml));
+  } catch (const YAML::Exception& e) {
+    int line = 0, column = 0;
+    if (!e.mark.is_null() && e.mark.line >= 0) {
+      line = e.mark.line + fm.yaml_line;
+      column = e.mark.column + 1;
+    }
+    return reporter.fail(line, column, "invalid YAML in front matter: " +
+                                           e.msg);
+  }
+
+  Fields fields;
+  YamlConverter converter(fm.yaml_line, 2 * limits.max_nesting + 2);
+  if (root.IsSequence() || root.IsScalar()) {
+    Value at;
+    converter.set_position(root.Mark(), &at);
+    return reporter.fail(at.line, at.column,
+                         std::string("front matter is ") +
+                             (root.IsSequence() ? "a list" : "a single value") +
+                             ", expected a mapping of keys to values");
+  }
+  if (root.IsMap()) {
+    for (const auto& pair : root) {
+      if (!pair.first.IsScalar()) continue;
+      std::string key = lower_ascii(trim_copy(pair.first.Scalar()));
+      if (!is_known_key(key, false)) continue;
+      Value value;
+      converter.set_position(pair.first.Mark(), &value);
+      if (!converter.convert(pair.second, &value, 1)) {
+        return reporter.fail(value.line, value.column, converter.failure());
+      }
+      // yaml-cpp places an empty value after its line; the key's position
+      // is the one worth reporting.
+      if (value.is_null()) converter.set_position(pair.first.Mark(), &value);
+      fields.emplace_back(std::move(key), std::move(value));
+    }
+  }
+
+  Event event = new_event(reporter.path());
+  EventBuilder(&event, &reporter).build(fields, false);
+  set_body(fm.body, &event);
+  event.body_line = fm.body_line;
+  return success(std::move(event), reporter);
+}
+
+ParseResult parse_json(std::string_view text, std::size_t bom,
+                       Reporter& reporter, const ParseLimits& limits) {
+  // Positions are reported in the file, which may start with a BOM.
+  auto fail_at = [&](std::size_t offset, const std::string& message) {
+    int line = 0, column = 0;
+    position_of(text, offset, &line, &column);
+    if (line == 1) column += static_cast<int>(bom);
+    return reporter.fail(line, column, message);
+  };
+  if (std::size_t at = find_excess_json_nesting(text, limits.max_nesting);
+      at != std::string_view::npos) {
+    return fail_at(at, "JSON nests deeper than " +
+                           std::to_string(limits.max_nesting) + " levels");
+  }
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts the bytes read, the offending one included; the
+    // library's own message repeats the position, so keep only its reason.
+    std::string message = e.what();
+    if (const std::size_t colon = message.find(": ");
+        colon != std::string::npos && message.rfind("[json.exception", 0) == 0)
+      message = message.substr(colon + 2);
+    return fail_at(e.byte == 0 ? 0 : e.byte - 1, "invalid JSON: " + message);
+  }
+  if (!json.is_object()) {
+    return reporter.fail(1, 1 + static_cast<int>(bom),
+                         std::string("JSON event is ") + json.type_name() +
+                             ", expected an object");
+  }
+  Value root;
+  json_to_value(json, &root);
+  Fields fields;
+  for (auto& [key, value] : root.members) {
+    std::string lower = lower_ascii(trim_copy(key));
+    if (is_known_key(lower, true))
+      fields.emplace_back(std::move(lower), std::move(value));
+  }
+  Event event = new_event(reporter.path());
+  EventBuilder(&event, &reporter).build(fields, true);
+  const std::string body = event.body_markdown;
+  set_body(body, &event);
+  return success(std::move(event), reporter);
+}
+
+std::string too_large(std::uintmax_t size, std::uintmax_t limit) {
+  return "file too large (" + std::to_string(size) + " bytes, limit " +
+         std::to_string(limit) + ")";
+}
+
+const char* file_type_name(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::directory: return "a directory";
+    case file_type::fifo: return "a FIFO";
+    case file_type::socket: return "a socket";
+    case file_type::block: return "a block device";
+    case file_type::character: return "a character device";
+    default: return "not a regular file";
+  }
+}
+
+}  // namespace
+
+std::string Diagnostic::to_string() const {
+  std::string out = path;
+  if (line > 0) {
+    out += ':' + std::to_string(line);
+    if (column > 0) out += ':' + std::to_string(column);
+  }
+  out += severity == Severity::kError ? ": error: " : ": warning: ";
+  out += message;
+  return out;
+}
+
+std::optional<EventFormat> event_format_for(const std::filesystem::path& path) {
+  const std::string ext = lower_ascii(path.extension().string());
+  if (ext == ".md" || ext == ".markdown") return EventFormat::kMarkdown;
+  if (ext == ".json") return EventFormat::kJson;
+  return std::nullopt;
+}
+
+ParseResult parse_event_text(std::string_view text, const std::string& path,
+                             EventFormat format, const ParseLimits& limits) {
+  Reporter reporter(path);
+  try {
+    if (text.size() > limits.max_file_bytes)
+      return reporter.fail(0, 0, too_large(text.size(), limits.max_file_bytes));
+    // Everything downstream (yaml-cpp, cmark, the index) then sees valid
+    // UTF-8 without NULs. Only bad bytes move, so line numbers stay right.
+    std::string clean = sanitize_utf8(text);
+    if (clean.size() != text.size() || clean != text)
+      reporter.warn(0, 0, "invalid UTF-8 or NUL bytes were replaced");
+    std::string_view view = clean;
+    std::size_t bom = 0;
+    if (view.substr(0, kBom.size()) == kBom) {
+      view.remove_prefix(kBom.size());
+      bom = kBom.size();
+    }
+    if (format == EventFormat::kJson)
+      return parse_json(view, bom, reporter, limits);
+    return parse_markdown(view, reporter, limits);
+  } catch (const YAML::Exception& e) {
+    return reporter.fail(0, 0, std::string("cannot read front matter: ") +
+                                   e.what());
+  } catch (const std::exception& e) {
+    return reporter.fail(0, 0, std::string("cannot read event: ") + e.what());
+  }
+}
+
+ParseResult parse_event_file(const std::filesystem::path& path,
+                             const ParseLimits& limits) {
+  const std::string name = path.string();
+  Reporter reporter(name);
+  // Never open anything but a regular file: opening a FIFO blocks until a
+  // writer appears. status() follows symlinks, so a link to a file is fine.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found)
+    return reporter.fail(0, 0, "no such file");
+  if (ec) return reporter.fail(0, 0, "cannot read: " + ec.message());
+  if (status.type() != std::filesystem::file_type::regular)
+    return reporter.fail(0, 0, std::string("cannot read: ") +
+                                   file_type_name(status.type()) +
+                                   ", not a regular file");
+  const auto format = event_format_for(path);
+  if (!format) {
+    ParseResult result;
+    result.status = ParseStatus::kSkipped;
+    result.skip_reason = "not an event file (extension " +
+                         sanitize_utf8(path.extension().string()) + ")";
+    return result;
+  }
+
+  // O_NONBLOCK and the fstat() re-check cover a file swapped for a FIFO
+  // between status() and open().
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+                                          O_NOCTTY);
+  if (fd < 0) return reporter.fail(0, 0, std::string("cannot open: ") +
+                                             std::strerror(errno));
+  std::string text;
+  std::string failure;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    failure = std::string("cannot read: ") + std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    failure = "cannot read: not a regular file";
+  } else if (static_cast<std::uintmax_t>(st.st_size) > limits.max_file_bytes) {
+    failure = too_large(static_cast<std::uintmax_t>(st.st_size),
+                        limits.max_file_bytes);
+  } else {
+    text.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    // Read one byte past the size seen, to notice a file that grew.
+    while (true) {
+      if (done == text.size()) {
+        if (text.size() > limits.max_file_bytes) {
+          failure = too_large(text.size(), limits.max_file_bytes);
+          break;
+        }
+        text.resize(text.size() + 4096);
+      }
+      const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        failure = std::string("cannot read: ") + std::strerror(errno);
+        break;
+      }
+      if (n == 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    text.resize(done);
+  }
+  ::close(fd);
+  if (!failure.empty()) return reporter.fail(0, 0, failure);
+  return parse_event_text(text, name, *format, limits);
+}
+
+}  // namespace tlsearch

@@ -1,0 +1,239 @@
+#include "tlsearch/normalize.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tlsearch {
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+// Decodes one UTF-8 sequence at `text[*pos]` and advances `*pos`. An invalid
+// sequence yields U+FFFD and advances past its maximal valid prefix (at least
+// one byte), as the Unicode standard recommends, so one bad byte costs one
+// replacement character and never swallows the valid text after it.
+char32_t decode_one(std::string_view text, std::size_t* pos) {
+  auto byte = [&](std::size_t i) {
+    return static_cast<unsigned char>(text[i]);
+  };
+  const std::size_t start = *pos;
+  const unsigned char lead = byte(start);
+  if (lead < 0x80) {
+    *pos = start + 1;
+    return lead;
+  }
+  int length = 0;
+  char32_t cp = 0;
+  // Bounds of the second byte exclude overlong forms and surrogates.
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+    cp = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    cp = lead & 0x0F;
+    if (lead == 0xE0) lo = 0xA0;
+    if (lead == 0xED) hi = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    cp = lead & 0x07;
+    if (lead == 0xF0) lo = 0x90;
+    if (lead == 0xF4) hi = 0x8F;
+  } else {
+    *pos = start + 1;
+    return kReplacement;
+  }
+  std::size_t i = start + 1;
+  for (int k = 1; k < length; ++k, ++i) {
+    if (i >= text.size()) {
+      *pos = i;
+      return kReplacement;
+    }
+    const unsigned char b = byte(i);
+    const unsigned char min = (k == 1) ? lo : 0x80;
+    const unsigned char max = (k == 1) ? hi : 0xBF;
+    if (b < min || b > max) {
+      *pos = i;
+      return kReplacement;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  *pos = i;
+  return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+bool is_space(char32_t cp) {
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 ||
+         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000 || cp == 0xFEFF;
+}
+
+// C0 and C1 controls and DEL, whitespace controls included.
+bool is_control(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+bool is_quote(char32_t cp) {
+  return cp == '"' || cp == '\'' || cp == '`' || cp == 0x2018 ||
+         cp == 0x2019 || cp == 0x201C || cp == 0x201D;
+}
+
+// Simple (one to one) lower case for the scripts timelines mostly use:
+// ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic. Other code points
+// are returned unchanged.
+char32_t to_lower(char32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 0x20;
+  if (cp < 0xC0) return cp;
+  if (cp <= 0xDE) return cp == 0xD7 ? cp : cp + 0x20;  // 0xD7 is ×
+  if (cp >= 0x100 && cp <= 0x17F) {
+    if (cp == 0x130) return 'i';  // İ
+    if (cp == 0x178) return 0xFF;  // Ÿ
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+      return (cp % 2 == 1) ? cp + 1 : cp;
+    if (cp == 0x131 || cp == 0x138 || cp == 0x149 || cp == 0x17F) return cp;
+    return (cp % 2 == 0) ? cp + 1 : cp;
+  }
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                // Cyrillic
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  return cp;
+}
+
+// Appends `cp`, folding every run of whitespace into one space and dropping
+// leading whitespace; the caller trims the one trailing space that may stay.
+void append_collapsed(std::string& out, char32_t cp) {
+  if (cp == ' ') {
+    if (!out.empty() && out.back() != ' ') out += ' ';
+    return;
+  }
+  append_utf8(out, cp);
+}
+
+void trim_trailing_space(std::string& out) {
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+}
+
+// Quote characters that pair with `open` when closing a quoted value.
+bool closes(char32_t open, char32_t close) {
+  if (open == 0x201C) return close == 0x201D;
+  if (open == 0x2018) return close == 0x2019;
+  return open == close;
+}
+
+}  // namespace
+
+std::string sanitize_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t start = pos;
+    const char32_t cp = decode_one(text, &pos);
+    if (cp == 0) continue;
+    if (cp == kReplacement)
+      append_utf8(out, cp);
+    else
+      out.append(text.substr(start, pos - start));
+  }
+  return out;
+}
+
+std::string display_label(std::string_view raw) {
+  std::vector<char32_t> cps;
+  cps.reserve(raw.size());
+  std::size_t pos = 0;
+  while (pos < raw.size()) {
+    char32_t cp = decode_one(raw, &pos);
+    if (is_space(cp)) cp = ' ';
+    else if (is_control(cp)) continue;
+    if (cp == ' ' && (cps.empty() || cps.back() == ' ')) continue;
+    cps.push_back(cp);
+  }
+  while (!cps.empty() && cps.back() == ' ') cps.pop_back();
+
+  // Strip quotes around the whole value, then a lone opening quote (as left
+  // behind by a broken YAML quote: `'Media Capture`) or a lone closing double
+  // quote. A lone closing single quote is kept: it is usually a possessive.
+  auto trim_spaces = [&]() {
+    while (!cps.empty() && cps.back() == ' ') cps.pop_back();
+    std::size_t lead = 0;
+    while (lead < cps.size() && cps[lead] == ' ') ++lead;
+    cps.erase(cps.begin(), cps.begin() + static_cast<std::ptrdiff_t>(lead));
+  };
+  auto count = [&](char32_t a, char32_t b) {
+    std::size_t n = 0;
+    for (char32_t cp : cps) n += (cp == a || cp == b);
+    return n;
+  };
+  while (cps.size() >= 2 && is_quote(cps.front()) &&
+         closes(cps.front(), cps.back())) {
+    cps.pop_back();
+    cps.erase(cps.begin());
+    trim_spaces();
+  }
+  if (!cps.empty() && is_quote(cps.front())) {
+    const char32_t q = cps.front();
+    const char32_t partner = q == 0x201C ? 0x201D : q == 0x2018 ? 0x2019 : q;
+    if (count(q, partner) == 1) {
+      cps.erase(cps.begin());
+      trim_spaces();
+    }
+  }
+  if (!cps.empty() && (cps.back() == '"' || cps.back() == 0x201D)) {
+    if (count(cps.back(), cps.back() == '"' ? '"' : 0x201C) == 1) {
+      cps.pop_back();
+      trim_spaces();
+    }
+  }
+
+  std::string out;
+  out.reserve(raw.size());
+  for (char32_t cp : cps) append_utf8(out, cp);
+  return out;
+}
+
+std::string facet_key(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size() + 8);
+  std::size_t pos = 0;
+  while (pos < raw.size()) {
+    char32_t cp = decode_one(raw, &pos);
+    if (is_quote(cp)) continue;
+    if (cp == '&') {
+      append_collapsed(out, ' ');
+      out += "and";
+      append_collapsed(out, ' ');
+      continue;
+    }
+    if (is_space(cp) || is_control(cp) || cp == '-' || cp == '_' ||
+        cp == '/' || (cp >= 0x2010 && cp <= 0x2015)) {
+      append_collapsed(out, ' ');
+      continue;
+    }
+    append_collapsed(out, to_lower(cp));
+  }
+  trim_trailing_space(out);
+  return out;
+}
+
+}  // namespace tlsearch

@@ -1,0 +1,77 @@
+// Building and updating a tlsearch index from timeline folders and files.
+//
+// Example:
+//   tlsearch::IndexOptions options;
+//   options.db_path = "timeline.db";
+//   tlsearch::IndexSummary summary = tlsearch::index_paths({"events/"}, options);
+//   // summary.errors files were reported through options.on_diagnostic
+//
+// Indexing is incremental: a file whose size and modification time match the
+// index is not read again; changed files are re-read; files that disappeared
+// from a folder being indexed are removed. All changes of one run are
+// committed in one Xapian transaction, so a reader sees the old index or the
+// new one, never a mix, and a run killed half-way leaves the old index.
+#ifndef TLSEARCH_INDEXER_H
+#define TLSEARCH_INDEXER_H
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tlsearch/event.h"
+
+namespace tlsearch {
+
+// Progress of a run, reported while files are processed.
+struct IndexProgress {
+  std::size_t files_done = 0;   // files examined so far
+  std::size_t files_total = 0;  // files found by the walk
+};
+
+struct IndexOptions {
+  // The Xapian database folder; created when missing. Required.
+  std::filesystem::path db_path;
+  // Size and nesting limits for each entry. Default: ParseLimits{}.
+  ParseLimits limits;
+  // Called for every warning and error about a file, in walk order.
+  // Default: none (diagnostics are still counted in the summary).
+  std::function<void(const Diagnostic&)> on_diagnostic;
+  // Called about every 100 files and at the end. Default: none.
+  std::function<void(const IndexProgress&)> on_progress;
+  // Build the spelling dictionary used for "did you mean". Default: true.
+  bool spelling = true;
+  // Re-read every file even if its size and mtime are unchanged. Default: false.
+  bool force = false;
+};
+
+// What a run did. Every file the walk found lands in exactly one of added,
+// updated, unchanged, skipped or errors.
+struct IndexSummary {
+  std::size_t added = 0;
+  std::size_t updated = 0;
+  std::size_t removed = 0;    // documents whose files disappeared
+  std::size_t unchanged = 0;
+  std::size_t skipped = 0;    // not event files, or Markdown without front matter
+  std::size_t errors = 0;     // files that could not be read as events
+  std::size_t warnings = 0;   // warnings (the files were still indexed)
+  std::size_t duplicate_ids = 0;  // indexed events sharing an id with another
+  std::size_t documents = 0;  // documents in the index after the run
+  double seconds = 0;
+  // Why files were skipped: reason -> count (e.g. "no front matter" -> 1).
+  std::vector<std::pair<std::string, std::size_t>> skip_reasons;
+};
+
+// Indexes `inputs` (folders, walked recursively, and single files) into
+// options.db_path and commits once. Folders named with a leading dot (.git,
+// .obsidian) are not entered; symlinked folders are not followed.
+// Throws tlsearch::Error (kDatabase) when the index cannot be opened, is
+// locked by another writer, or cannot be committed; kIo when an input does
+// not exist. A bad entry never throws: it is reported and counted.
+IndexSummary index_paths(const std::vector<std::filesystem::path>& inputs,
+                         const IndexOptions& options);
+
+}  // namespace tlsearch
+
+#endif  // TLSEARCH_INDEXER_H

@@ -1,0 +1,427 @@
+#include "tlsearch/indexer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <sys/stat.h>
+#include <xapian.h>
+
+#include "document_builder.h"
+#include "tlsearch/error.h"
+#include "tlsearch/schema.h"
+
+namespace tlsearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// An event file found by the walk, with its stamp.
+struct Candidate {
+  std::string path;
+  FileStamp stamp;
+};
+
+struct Walk {
+  std::vector<Candidate> candidates;
+  std::vector<Diagnostic> problems;  // files that cannot be read at all
+  std::map<std::string, std::size_t> skip_reasons;
+  std::vector<std::string> dir_roots;   // folders walked ("/a/b", no slash)
+  std::vector<std::string> file_roots;  // files given directly
+};
+
+Diagnostic file_error(const std::string& path, const std::string& message) {
+  Diagnostic d;
+  d.severity = Severity::kError;
+  d.path = path;
+  d.message = message;
+  return d;
+}
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  return "not a regular file";
+}
+
+// Adds `path` as an event file if it is one. Directories are the caller's.
+void consider_file(const std::string& path, Walk& walk) {
+  fs::path p(path);
+  std::string name = p.filename().string();
+  if (!name.empty() && name[0] == '.') {
+    ++walk.skip_reasons["hidden file"];
+    return;
+  }
+  if (!event_format_for(p)) {
+    ++walk.skip_reasons["not an event file"];
+    return;
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    struct stat lst;
+    if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      walk.problems.push_back(file_error(
+          path, err == ELOOP ? "symbolic link loop" : "broken symbolic link"));
+    } else {
+      walk.problems.push_back(file_error(path, std::strerror(err)));
+    }
+    return;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    walk.problems.push_back(file_error(
+        path, std::string("not a regular file (") + file_kind(st.st_mode) + ")"));
+    return;
+  }
+  FileStamp stamp;
+  stamp.size = static_cast<std::uintmax_t>(st.st_size);
+  stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                   st.st_mtim.tv_nsec;
+  walk.candidates.push_back({path, stamp});
+}
+
+void walk_directory(const fs::path& root, Walk& walk) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(
+      root, fs::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    walk.problems.push_back(file_error(root.string(), ec.message()));
+    return;
+  }
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      walk.problems.push_back(file_error(it->path().string(), ec.message()));
+      ec.clear();
+      continue;
+    }
+    const fs::directory_entry& entry = *it;
+    std::string name = entry.path().filename().string();
+    std::error_code type_ec;
+    bool is_link = entry.is_symlink(type_ec);
+    // Symlinked folders are not followed (no loops, no escaping the tree);
+    // a real folder is entered unless hidden (.git, .obsidian...).
+    if (!is_link && entry.is_directory(type_ec)) {
+      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
+      continue;
+    }
+    if (is_link && entry.is_directory(type_ec)) {
+      ++walk.skip_reasons["symbolic link to a folder (not followed)"];
+      continue;
+    }
+    consider_file(entry.path().string(), walk);
+  }
+}
+
+Walk walk_inputs(const std::vector<fs::path>& inputs) {
+  Walk walk;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(input, ec).lexically_normal();
+    if (ec) throw Error(ErrorKind::kIo, input.string() + ": " + ec.message());
+    std::string text = absolute.string();
+    while (text.size() > 1 && text.back() == '/') text.pop_back();
+    auto status = fs::status(absolute, ec);
+    if (ec || !fs::exists(status)) {
+      throw Error(ErrorKind::kIo, input.string() + ": no such file or folder");
+    }
+    if (fs::is_directory(status)) {
+      walk.dir_roots.push_back(text);
+      walk_directory(text, walk);
+    } else {
+      walk.file_roots.push_back(text);
+      std::size_t before = walk.candidates.size() + walk.problems.size();
+      consider_file(text, walk);
+      // A file named explicitly is never silently ignored.
+      if (walk.candidates.size() + walk.problems.size() == before &&
+          !event_format_for(absolute)) {
+        walk.problems.push_back(file_error(
+            text, "not an event file (expected .md, .markdown or .json)"));
+        --walk.skip_reasons["not an event file"];
+        if (walk.skip_reasons["not an event file"] == 0)
+          walk.skip_reasons.erase("not an event file");
+      }
+    }
+  }
+  // One file reached twice (two overlapping inputs) is indexed once.
+  std::sort(walk.candidates.begin(), walk.candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+  walk.candidates.erase(
+      std::unique(walk.candidates.begin(), walk.candidates.end(),
+                  [](const Candidate& a, const Candidate& b) {
+                    return a.path == b.path;
+                  }),
+      walk.candidates.end());
+  return walk;
+}
+
+bool under_roots(const std::string& path, const Walk& walk) {
+  for (const auto& root : walk.file_roots)
+    if (path == root) return true;
+  for (const auto& root : walk.dir_roots) {
+    if (root == "/") return true;
+    if (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+        path[root.size()] == '/')
+      return true;
+  }
+  return false;
+}
+
+struct Indexed {
+  Xapian::docid docid;
+  FileStamp stamp;
+};
+
+std::unordered_map<std::string, Indexed> load_indexed(const Xapian::Database& db) {
+  std::unordered_map<std::string, Indexed> indexed;
+  for (auto it = db.valuestream_begin(schema::kSlotFile);
+       it != db.valuestream_end(schema::kSlotFile); ++it) {
+    FileStamp stamp;
+    std::string path;
+    if (decode_file_slot(*it, &stamp, &path))
+      indexed[path] = Indexed{it.get_docid(), stamp};
+  }
+  return indexed;
+}
+
+// The outcome of reading one changed file, prepared off the writer thread.
+struct Prepared {
+  ParseResult result;
+  std::optional<Xapian::Document> document;
+};
+
+// Parses and builds documents for `batch` using up to `threads` threads.
+std::vector<Prepared> prepare_batch(const std::vector<const Candidate*>& batch,
+                                    const ParseLimits& limits,
+                                    unsigned threads) {
+  std::vector<Prepared> prepared(batch.size());
+  auto work = [&](std::size_t first, std::size_t step) {
+    Xapian::TermGenerator generator = make_term_generator();
+    for (std::size_t i = first; i < batch.size(); i += step) {
+      Prepared& out = prepared[i];
+      out.result = parse_event_file(batch[i]->path, limits);
+      if (out.result.status == ParseStatus::kOk && out.result.event) {
+        out.result.event->path = batch[i]->path;
+        out.document =
+            build_document(*out.result.event, batch[i]->stamp, generator);
+      }
+    }
+  };
+  threads = std::max(1u, std::min<unsigned>(threads, batch.size()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
+  work(0, threads);
+  for (auto& thread : pool) thread.join();
+  return prepared;
+}
+
+void check_schema(Xapian::WritableDatabase& db, const std::string& path) {
+  std::string version = db.get_metadata(schema::kMetaSchemaVersion);
+  if (version.empty()) {
+    if (db.get_doccount() != 0)
+      throw Error(ErrorKind::kDatabase,
+                  path + " is a Xapian database but not a tlsearch index");
+    db.set_metadata(schema::kMetaSchemaVersion,
+                    std::to_string(schema::kSchemaVersion));
+  } else if (version != std::to_string(schema::kSchemaVersion)) {
+    throw Error(ErrorKind::kDatabase,
+                path + " was built with index schema " + version +
+                    "; this tlsearch uses schema " +
+                    std::to_string(schema::kSchemaVersion) +
+                    ". Remove the folder and index again.");
+  }
+}
+
+class Run {
+ public:
+  Run(const IndexOptions& options, IndexSummary& summary)
+      : options_(options), summary_(summary) {}
+
+  // Errors are counted per file by the caller; warnings one by one.
+  void report(const Diagnostic& d) {
+    if (d.severity == Severity::kWarning) ++summary_.warnings;
+    if (options_.on_diagnostic) options_.on_diagnostic(d);
+  }
+
+  void progress(std::size_t done, std::size_t total) {
+    if (options_.on_progress) options_.on_progress(IndexProgress{done, total});
+  }
+
+ private:
+  const IndexOptions& options_;
+  IndexSummary& summary_;
+};
+
+// Warns about each touched event whose id another indexed event also uses.
+void check_duplicate_ids(Xapian::WritableDatabase& db,
+                         const std::vector<std::pair<std::string, std::string>>& touched,
+                         Run& run, IndexSummary& summary) {
+  for (const auto& [id, path] : touched) {
+    std::string key = schema::id_key(id);
+    if (key.empty()) continue;
+    std::string term = schema::kId + key;
+    if (db.get_termfreq(term) < 2) continue;
+    std::vector<std::string> others;
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+      FileStamp stamp;
+      std::string other;
+      if (decode_file_slot(db.get_document(*it).get_value(schema::kSlotFile),
+                           &stamp, &other) &&
+          other != path)
+        others.push_back(other);
+    }
+    if (others.empty()) continue;
+    ++summary.duplicate_ids;
+    Diagnostic d;
+    d.severity = Severity::kWarning;
+    d.path = path;
+    d.message = "duplicate id '" + id + "' (also used by " + others.front() +
+                (others.size() > 1
+                     ? " and " + std::to_string(others.size() - 1) + " more"
+                     : std::string()) +
+                "); both stay searchable";
+    run.report(d);
+  }
+}
+
+}  // namespace
+
+IndexSummary index_paths(const std::vector<fs::path>& inputs,
+                         const IndexOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  if (options.db_path.empty())
+    throw Error(ErrorKind::kUsage, "no index path given");
+  if (inputs.empty()) throw Error(ErrorKind::kUsage, "nothing to index");
+
+  IndexSummary summary;
+  Run run(options, summary);
+  Walk walk = walk_inputs(inputs);
+
+  const std::string db_path = options.db_path.string();
+  std::optional<Xapian::WritableDatabase> db;
+  try {
+    std::error_code ec;
+    if (options.db_path.has_parent_path())
+      fs::create_directories(options.db_path.parent_path(), ec);
+    db.emplace(db_path, Xapian::DB_CREATE_OR_OPEN);
+  } catch (const Xapian::DatabaseLockError&) {
+    throw Error(ErrorKind::kDatabase,
+                "index " + db_path +
+                    " is locked by another process (is a `tlsearch index` "
+                    "run still going?)");
+  } catch (const Xapian::Error& e) {
+    throw Error(ErrorKind::kDatabase,
+                "cannot open index " + db_path + ": " + e.get_description());
+  }
+
+  try {
+    check_schema(*db, db_path);
+    auto indexed = load_indexed(*db);
+    db->begin_transaction();
+
+    for (const auto& problem : walk.problems) run.report(problem);
+    summary.errors += walk.problems.size();
+    for (const auto& [reason, count] : walk.skip_reasons) {
+      summary.skipped += count;
+      summary.skip_reasons.emplace_back(reason, count);
+    }
+
+    // Unchanged files are recognised by their stamp alone, without reading.
+    std::set<std::string> seen;
+    std::vector<const Candidate*> changed;
+    for (const auto& candidate : walk.candidates) {
+      seen.insert(candidate.path);
+      auto it = indexed.find(candidate.path);
+      if (!options.force && it != indexed.end() &&
+          it->second.stamp.size == candidate.stamp.size &&
+          it->second.stamp.mtime_ns == candidate.stamp.mtime_ns) {
+        ++summary.unchanged;
+      } else {
+        changed.push_back(&candidate);
+      }
+    }
+
+    std::map<std::string, std::size_t> skip_reasons(
+        summary.skip_reasons.begin(), summary.skip_reasons.end());
+    std::vector<std::pair<std::string, std::string>> touched;
+    const std::size_t total = walk.candidates.size();
+    std::size_t done = summary.unchanged;
+    run.progress(done, total);
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    constexpr std::size_t kBatch = 512;
+    for (std::size_t start = 0; start < changed.size(); start += kBatch) {
+      std::vector<const Candidate*> batch(
+          changed.begin() + static_cast<std::ptrdiff_t>(start),
+          changed.begin() +
+              static_cast<std::ptrdiff_t>(std::min(changed.size(), start + kBatch)));
+      std::vector<Prepared> prepared =
+          prepare_batch(batch, options.limits, threads);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Candidate& candidate = *batch[i];
+        Prepared& item = prepared[i];
+        for (const auto& d : item.result.diagnostics) run.report(d);
+        auto old = indexed.find(candidate.path);
+        bool was_indexed = old != indexed.end();
+        switch (item.result.status) {
+          case ParseStatus::kOk:
+            if (options.spelling) add_spelling_from(*item.document, *db);
+            db->replace_document(unique_term_for_path(candidate.path),
+                                 *item.document);
+            ++(was_indexed ? summary.updated : summary.added);
+            touched.emplace_back(item.result.event->id, candidate.path);
+            break;
+          case ParseStatus::kSkipped:
+            ++summary.skipped;
+            ++skip_reasons[item.result.skip_reason.empty()
+                               ? std::string("not an event")
+                               : item.result.skip_reason];
+            if (was_indexed) {
+              db->delete_document(old->second.docid);
+              ++summary.removed;
+            }
+            break;
+          case ParseStatus::kError:
+            // A version indexed before stays searchable until the file is
+            // fixed: nothing is lost because of one bad edit.
+            ++summary.errors;
+            if (item.result.diagnostics.empty())
+              run.report(file_error(candidate.path, "cannot read event"));
+            break;
+        }
+      }
+      done += batch.size();
+      run.progress(done, total);
+    }
+
+    for (const auto& [path, entry] : indexed) {
+      if (seen.count(path) == 0 && under_roots(path, walk)) {
+        db->delete_document(entry.docid);
+        ++summary.removed;
+      }
+    }
+    check_duplicate_ids(*db, touched, run, summary);
+    db->commit_transaction();
+    summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
+    summary.documents = db->get_doccount();
+  } catch (const Xapian::Error& e) {
+    try {
+      db->cancel_transaction();
+    } catch (const Xapian::Error&) {
+    }
+    throw Error(ErrorKind::kDatabase,
+                "cannot update index " + db_path + ": " + e.get_description());
+  }
+  summary.seconds = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+  return summary;
+}
+
+}  // namespace tlsearch

@@ -1,0 +1,58 @@
+// Printing results: the JSON serialiser (one for the CLI, the HTTP API and
+// every other caller) and the human-readable terminal printers.
+//
+// JSON format, version 1 (docs/json.md is the reference):
+//   search: {"version":1, "query", "total", "offset", "limit", "sort",
+//            "hits":[{"id","title","date","year","importance","path","score",
+//                     "snippet","lanes","actors","tags","status","type"}],
+//            "facets":{"lanes":[{"value","key","count","selected"}], ...},
+//            "facet_distinct":{"lanes":N, ...},
+//            "suggestion": string|null, "notices":[...], "elapsed_ms"}
+//   snippet: HTML-escaped text; matched words are wrapped in <mark>...</mark>.
+// New fields may be added within a version; none are removed or renamed.
+#ifndef TLSEARCH_OUTPUT_H
+#define TLSEARCH_OUTPUT_H
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tlsearch/event.h"
+#include "tlsearch/search_types.h"
+
+namespace tlsearch {
+
+inline constexpr int kJsonVersion = 1;
+
+nlohmann::json search_result_to_json(const SearchResult& result);
+nlohmann::json facet_counts_to_json(const FacetCounts& counts);
+nlohmann::json stats_to_json(const IndexStats& stats);
+// {"version":1, "events":[event_to_json...]} for `show`.
+nlohmann::json events_to_json(const std::vector<Event>& events);
+
+// Dumps `json` as one line (or indented when `pretty`), replacing any
+// invalid UTF-8 rather than throwing.
+std::string dump_json(const nlohmann::json& json, bool pretty = false);
+
+struct PrintStyle {
+  bool color = false;  // ANSI colours and bold highlights
+  int width = 100;     // wrap snippets at this many columns
+};
+
+void print_search(const SearchResult& result, std::ostream& out,
+                  const PrintStyle& style);
+void print_events(const std::vector<Event>& events, std::ostream& out,
+                  const PrintStyle& style);
+void print_stats(const IndexStats& stats, std::ostream& out,
+                 const PrintStyle& style);
+
+// A snippet (HTML-escaped, <mark> highlights) as terminal text: entities
+// decoded, highlights bold when `color`, else left unmarked.
+std::string snippet_for_terminal(std::string_view snippet, bool color);
+
+}  // namespace tlsearch
+
+#endif  // TLSEARCH_OUTPUT_H

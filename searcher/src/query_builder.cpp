@@ -1,0 +1,287 @@
+#include "query_builder.h"
+
+#include <cctype>
+#include <iterator>
+#include <regex>
+
+#include "tlsearch/error.h"
+#include "tlsearch/normalize.h"
+
+namespace tlsearch {
+namespace {
+
+// `lane:`, `tag:`, `status:`... : the value is normalised like the indexed
+// facet values, so `lane:"media capture & control"` finds every spelling.
+class FacetFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit FacetFieldProcessor(const char* prefix) : prefix_(prefix) {}
+  Xapian::Query operator()(const std::string& value) override {
+    std::string key = facet_key(value);
+    if (key.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(prefix_ + key);
+  }
+
+ private:
+  std::string prefix_;
+};
+
+class IdFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    std::string key = schema::id_key(value);
+    if (key.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(schema::kId + key);
+  }
+};
+
+Xapian::Query date_range_query(std::optional<std::int64_t> low,
+                               std::optional<std::int64_t> high) {
+  auto ser = [](std::int64_t v) {
+    return Xapian::sortable_serialise(static_cast<double>(v));
+  };
+  if (low && high)
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate,
+                         ser(*low), ser(*high));
+  if (low)
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, ser(*low));
+  if (high)
+    return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, ser(*high));
+  return Xapian::Query::MatchAll;
+}
+
+// `date:2024` and `date:2024-05`: every event in that year or month.
+class DateFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    auto bounds = parse_date_bound(value);
+    if (!bounds)
+      throw Xapian::QueryParserError("invalid date '" + value +
+                                     "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    return date_range_query(bounds->low, bounds->high);
+  }
+};
+
+// `date:2020..2024`, `date:2020-03..`, `date:..2019-06-30`.
+class DateRangeProcessor : public Xapian::RangeProcessor {
+ public:
+  DateRangeProcessor() : Xapian::RangeProcessor(schema::kSlotDate, "date:") {}
+  Xapian::Query operator()(const std::string& begin,
+                           const std::string& end) override {
+    std::optional<std::int64_t> low, high;
+    if (!begin.empty()) {
+      auto b = parse_date_bound(begin);
+      if (!b) throw Xapian::QueryParserError("invalid date '" + begin + "'");
+      low = b->low;
+    }
+    if (!end.empty()) {
+      auto e = parse_date_bound(end);
+      if (!e) throw Xapian::QueryParserError("invalid date '" + end + "'");
+      high = e->high;
+    }
+    return date_range_query(low, high);
+  }
+};
+
+// `importance:8` (exactly 8).
+class ImportanceFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(std::string(schema::facet_info(schema::Facet::kImportance)
+                                         .term_prefix) +
+                         facet_key(value));
+  }
+};
+
+const char* const kStopwords[] = {
+    "a",    "an",   "and", "are", "as",   "at",   "be",   "by",  "for",
+    "from", "in",   "is",  "it",  "of",   "on",   "or",   "that", "the",
+    "to",   "was",  "were", "with"};
+
+void configure(Xapian::QueryParser& qp, const Xapian::Database& db) {
+  qp.set_database(db);
+  qp.set_stemmer(Xapian::Stem("english"));
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  // Reference-counted: the parser keeps it alive.
+  qp.set_stopper((new Xapian::SimpleStopper(std::begin(kStopwords),
+                                            std::end(kStopwords)))
+                     ->release());
+  qp.set_max_expansion(kMaxWildcardExpansion,
+                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  qp.add_prefix("title", schema::kTitle);
+  qp.add_prefix("actor", schema::kActorText);
+  qp.add_prefix("outlet", schema::kOutletText);
+  for (const char* field : {"lane", "tag", "status", "type", "year", "tier"}) {
+    const char* prefix = nullptr;
+    if (const auto* info = schema::find_facet(field))
+      prefix = info->term_prefix;
+    else
+      prefix = schema::kTier;
+    qp.add_boolean_prefix(field, (new FacetFieldProcessor(prefix))->release());
+  }
+  qp.add_boolean_prefix("id", (new IdFieldProcessor)->release());
+  qp.add_boolean_prefix("date", (new DateFieldProcessor)->release());
+  qp.add_boolean_prefix("importance", (new ImportanceFieldProcessor)->release());
+  qp.add_rangeprocessor((new DateRangeProcessor)->release());
+  qp.add_rangeprocessor(
+      (new Xapian::NumberRangeProcessor(schema::kSlotImportance, "importance:"))
+          ->release());
+}
+
+constexpr unsigned kFlags =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_PURE_NOT;
+
+// Letters, digits and anything non-ASCII survive; all syntax becomes space.
+std::string plain_words(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text)
+    out += (c >= 0x80 || std::isalnum(c)) ? static_cast<char>(c) : ' ';
+  return out;
+}
+
+}  // namespace
+
+ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db,
+                             bool default_or) {
+  ParsedQuery parsed;
+  if (text.size() > kMaxQueryBytes)
+    throw Error(ErrorKind::kUsage,
+                "query is too long (" + std::to_string(text.size()) +
+                    " bytes; the limit is " + std::to_string(kMaxQueryBytes) + ")");
+  std::string clean = sanitize_utf8(text);
+  if (clean.find_first_not_of(" \t\r\n") == std::string::npos) {
+    parsed.query = Xapian::Query::MatchAll;
+    return parsed;
+  }
+  parsed.empty = false;
+  Xapian::QueryParser qp;
+  configure(qp, db);
+  qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+  try {
+    parsed.query = qp.parse_query(clean, kFlags);
+  } catch (const Xapian::QueryParserError& e) {
+    parsed.degraded = true;
+    parsed.notices.push_back("query syntax not understood (" + e.get_msg() +
+                             "); searched for its words instead");
+    parsed.query = qp.parse_query(plain_words(clean), 0);
+  } catch (const Xapian::WildcardError& e) {
+    parsed.degraded = true;
+    parsed.notices.push_back("wildcard too broad (" + e.get_msg() +
+                             "); searched for the words without it");
+    parsed.query = qp.parse_query(plain_words(clean), 0);
+  }
+  // Only stopwords, or only punctuation: nothing to look for.
+  if (parsed.query.empty()) {
+    parsed.notices.push_back("the query has no searchable words");
+    parsed.query = Xapian::Query::MatchNothing;
+  }
+  return parsed;
+}
+
+std::string spelling_suggestion(const std::string& text,
+                                const Xapian::Database& db) {
+  Xapian::QueryParser qp;
+  configure(qp, db);
+  try {
+    qp.parse_query(sanitize_utf8(text),
+                   kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+  } catch (const Xapian::Error&) {
+    try {
+      qp.parse_query(plain_words(sanitize_utf8(text)),
+                     Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    } catch (const Xapian::Error&) {
+      return {};
+    }
+  }
+  return qp.get_corrected_query_string();
+}
+
+std::optional<DateBounds> parse_date_bound(const std::string& text) {
+  static const std::regex kDate(R"(^\s*(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kDate)) return std::nullopt;
+  int year = std::stoi(m[1]);
+  if (year < 1) return std::nullopt;
+  std::int64_t base = static_cast<std::int64_t>(year) * 10000;
+  if (!m[2].matched) return DateBounds{base, base + 1299};
+  int month = std::stoi(m[2]);
+  if (month < 1 || month > 12) return std::nullopt;
+  base += month * 100;
+  if (!m[3].matched) return DateBounds{base, base + 99};
+  int day = std::stoi(m[3]);
+  if (day < 1 || day > 31) return std::nullopt;
+  return DateBounds{base + day, base + day};
+}
+
+const std::vector<std::string>* request_values(const SearchRequest& request,
+                                               schema::Facet facet) {
+  switch (facet) {
+    case schema::Facet::kLanes: return &request.lanes;
+    case schema::Facet::kActors: return &request.actors;
+    case schema::Facet::kTags: return &request.tags;
+    case schema::Facet::kStatus: return &request.statuses;
+    case schema::Facet::kType: return &request.types;
+    default: return nullptr;
+  }
+}
+
+std::optional<Xapian::Query> facet_filter(schema::Facet facet,
+                                          const std::vector<std::string>& values) {
+  std::vector<Xapian::Query> terms;
+  const auto& info = schema::facet_info(facet);
+  for (const auto& value : values) {
+    std::string key = facet_key(value);
+    if (!key.empty()) terms.emplace_back(info.term_prefix + key);
+  }
+  if (values.empty()) return std::nullopt;
+  if (terms.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::vector<Xapian::Query> range_filters(const SearchRequest& request) {
+  std::vector<Xapian::Query> filters;
+  std::optional<std::int64_t> low, high;
+  if (!request.from.empty()) {
+    auto b = parse_date_bound(request.from);
+    if (!b)
+      throw Error(ErrorKind::kUsage, "invalid --from date '" + request.from +
+                                         "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    low = b->low;
+  }
+  if (!request.to.empty()) {
+    auto b = parse_date_bound(request.to);
+    if (!b)
+      throw Error(ErrorKind::kUsage, "invalid --to date '" + request.to +
+                                         "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    high = b->high;
+  }
+  if (low || high) filters.push_back(date_range_query(low, high));
+  if (request.min_importance) {
+    int min = *request.min_importance;
+    if (min < 1 || min > 10)
+      throw Error(ErrorKind::kUsage, "--min-importance must be between 1 and 10, not " +
+                                         std::to_string(min));
+    filters.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kSlotImportance,
+                         Xapian::sortable_serialise(min));
+  }
+  return filters;
+}
+
+Xapian::Query apply_filters(const Xapian::Query& query,
+                            const SearchRequest& request,
+                            std::optional<schema::Facet> excluded) {
+  std::vector<Xapian::Query> filters = range_filters(request);
+  for (const auto& info : schema::kFacets) {
+    if (excluded && *excluded == info.facet) continue;
+    const auto* values = request_values(request, info.facet);
+    if (!values) continue;
+    if (auto filter = facet_filter(info.facet, *values)) filters.push_back(*filter);
+  }
+  if (filters.empty()) return query;
+  Xapian::Query all(Xapian::Query::OP_AND, filters.begin(), filters.end());
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, all);
+}
+
+}  // namespace tlsearch

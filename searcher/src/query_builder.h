@@ -1,0 +1,67 @@
+// Turning a SearchRequest into a Xapian query: the query-string parser with
+// tlsearch's fields and ranges, and the facet and date filters.
+#ifndef TLSEARCH_SEARCHER_QUERY_BUILDER_H
+#define TLSEARCH_SEARCHER_QUERY_BUILDER_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "tlsearch/schema.h"
+#include "tlsearch/search_types.h"
+
+namespace tlsearch {
+
+// Limits that keep one query from costing unbounded time or memory.
+inline constexpr std::size_t kMaxQueryBytes = 8192;
+inline constexpr Xapian::termcount kMaxWildcardExpansion = 500;
+
+// The parsed query string. `query` is MatchAll for an empty string.
+struct ParsedQuery {
+  Xapian::Query query;
+  bool empty = true;              // no query text: browsing
+  bool degraded = false;          // the syntax was rejected; plain words used
+  std::vector<std::string> notices;
+};
+
+// Parses `text` with tlsearch's syntax (docs/query-syntax.md).
+// `default_or` joins plain words with OR instead of AND. Never throws for
+// syntax: a rejected query is retried as plain words with a notice.
+ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db,
+                             bool default_or = false);
+
+// A corrected version of `text` from the spelling dictionary, or "".
+std::string spelling_suggestion(const std::string& text,
+                                const Xapian::Database& db);
+
+// Inclusive bounds of a date as yyyymmdd sort keys: `2020` covers
+// 20200000..20201299, `2020-05` 20200500..20200599. nullopt if malformed.
+struct DateBounds {
+  std::int64_t low;
+  std::int64_t high;
+};
+std::optional<DateBounds> parse_date_bound(const std::string& text);
+
+// The filter for one facet: OR of its values' terms; nullopt if no values.
+std::optional<Xapian::Query> facet_filter(schema::Facet facet,
+                                          const std::vector<std::string>& values);
+
+// The values the request filters `facet` on.
+const std::vector<std::string>* request_values(const SearchRequest& request,
+                                               schema::Facet facet);
+
+// Date and importance filters of the request (kUsage Error on bad values).
+std::vector<Xapian::Query> range_filters(const SearchRequest& request);
+
+// `query` filtered by every filter of the request except those on
+// `excluded` (when given), for disjunctive facet counts.
+Xapian::Query apply_filters(const Xapian::Query& query,
+                            const SearchRequest& request,
+                            std::optional<schema::Facet> excluded);
+
+}  // namespace tlsearch
+
+#endif  // TLSEARCH_SEARCHER_QUERY_BUILDER_H

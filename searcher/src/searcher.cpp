@@ -1,0 +1,444 @@
+#include "tlsearch/searcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "query_builder.h"
+#include "tlsearch/error.h"
+#include "tlsearch/event_json.h"
+#include "tlsearch/normalize.h"
+#include "tlsearch/schema.h"
+
+namespace tlsearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Ceiling of SearchRequest::limit: a page, not a dump of the index.
+constexpr std::size_t kMaxLimit = 10000;
+// Fewer hits than this and a spelling suggestion is looked for.
+constexpr std::size_t kSuggestBelow = 3;
+// Attempts when a concurrent commit invalidates what was being read.
+constexpr int kRetries = 5;
+
+// Per facet: key -> count, and how often each spelling was seen.
+struct Tally {
+  std::size_t count = 0;
+  std::map<std::string, std::size_t> labels;
+};
+using FacetTally = std::map<std::string, Tally>;
+
+void add_spy_counts(const Xapian::ValueCountMatchSpy& spy, FacetTally& tally) {
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    Xapian::doccount freq = it.get_termfreq();
+    for (auto& [key, label] : schema::unpack_facet_values(*it)) {
+      Tally& t = tally[key];
+      t.count += freq;
+      t.labels[label] += freq;
+    }
+  }
+}
+
+std::string best_label(const Tally& tally, const std::string& key) {
+  const std::string* best = nullptr;
+  std::size_t best_count = 0;
+  for (const auto& [label, count] : tally.labels) {
+    if (count > best_count) {  // map order: ties go to the smaller label
+      best = &label;
+      best_count = count;
+    }
+  }
+  return best ? *best : key;
+}
+
+FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
+                         const std::vector<std::string>* selected_values,
+                         std::size_t limit) {
+  FacetCounts counts;
+  counts.name = info.name;
+  counts.distinct = tally.size();
+  std::vector<std::string> selected;
+  if (selected_values)
+    for (const auto& v : *selected_values) selected.push_back(facet_key(v));
+  std::vector<FacetValue> all;
+  all.reserve(tally.size());
+  for (const auto& [key, t] : tally) {
+    FacetValue v;
+    v.key = key;
+    v.value = best_label(t, key);
+    v.count = t.count;
+    v.selected = std::find(selected.begin(), selected.end(), key) != selected.end();
+    all.push_back(std::move(v));
+  }
+  std::sort(all.begin(), all.end(), [](const FacetValue& a, const FacetValue& b) {
+    if (a.count != b.count) return a.count > b.count;
+    return a.value < b.value;
+  });
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i < limit || all[i].selected) counts.values.push_back(all[i]);
+  }
+  // A selected value with no match left still shows, so it can be removed.
+  for (const auto& key : selected) {
+    if (key.empty() || tally.count(key)) continue;
+    FacetValue v;
+    v.key = key;
+    v.value = key;
+    v.selected = true;
+    counts.values.push_back(v);
+  }
+  return counts;
+}
+
+std::string format_sort_key(double key) {
+  auto v = static_cast<long long>(std::llround(key));
+  char buf[32];
+  int year = static_cast<int>(v / 10000), month = static_cast<int>(v / 100 % 100),
+      day = static_cast<int>(v % 100);
+  if (month == 0)
+    std::snprintf(buf, sizeof buf, "%04d", year);
+  else if (day == 0)
+    std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return buf;
+}
+
+Hit make_hit(const Event& event) {
+  Hit hit;
+  hit.id = event.id;
+  hit.title = event.title;
+  hit.date = event.date.text;
+  if (event.date.has_year()) hit.year = event.date.year;
+  hit.importance = event.importance;
+  hit.path = event.path;
+  hit.lanes = event.lanes;
+  hit.actors = event.actors;
+  hit.tags = event.tags;
+  hit.status = event.status;
+  hit.type = event.type;
+  return hit;
+}
+
+Event decode_document(const Xapian::Document& doc) {
+  try {
+    auto json = nlohmann::json::parse(doc.get_data());
+    return event_from_json(json);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::kDatabase,
+                std::string("damaged document data in the index: ") + e.what());
+  }
+}
+
+std::string snippet_text(const Event& event) {
+  std::string text = markdown_to_text(event.body_markdown);
+  if (text.find_first_not_of(" \n\t") == std::string::npos) text = event.description;
+  if (text.find_first_not_of(" \n\t") == std::string::npos) text = event.notes;
+  return text;
+}
+
+void set_sort(Xapian::Enquire& enquire, SortOrder order, bool browsing) {
+  switch (order) {
+    case SortOrder::kRelevance:
+      enquire.set_sort_by_relevance_then_value(schema::kSlotDate, true);
+      break;
+    case SortOrder::kDateAsc: {
+      // Events without a date sort last, not first.
+      auto* key = new Xapian::MultiValueKeyMaker;
+      key->add_value(schema::kSlotDate, false, "\xff");
+      enquire.set_sort_by_key_then_relevance(key->release(), false);
+      break;
+    }
+    case SortOrder::kDateDesc: {
+      auto* key = new Xapian::MultiValueKeyMaker;
+      key->add_value(schema::kSlotDate, true);
+      enquire.set_sort_by_key_then_relevance(key->release(), false);
+      break;
+    }
+    case SortOrder::kImportance: {
+      auto* key = new Xapian::MultiValueKeyMaker;
+      key->add_value(schema::kSlotImportance, true);
+      if (browsing) key->add_value(schema::kSlotDate, true);
+      enquire.set_sort_by_key_then_relevance(key->release(), false);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  fs::path path;
+  Xapian::Database db;
+
+  SearchResult run(const SearchRequest& request);
+  // Runs `fn`, reopening and retrying when a commit changed the database
+  // under it; translates Xapian errors into tlsearch::Error.
+  template <typename Fn>
+  auto guarded(Fn fn) -> decltype(fn()) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        db.reopen();
+        return fn();
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt >= kRetries)
+          throw Error(ErrorKind::kDatabase,
+                      "the index kept changing while being read; try again");
+      } catch (const Xapian::Error& e) {
+        throw Error(ErrorKind::kDatabase,
+                    "cannot read index " + path.string() + ": " + e.get_description());
+      }
+    }
+  }
+};
+
+Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = db_path;
+  std::error_code ec;
+  if (!fs::exists(db_path, ec))
+    throw Error(ErrorKind::kDatabase,
+                "no index at " + db_path.string() +
+                    "; create one with `tlsearch index --db " + db_path.string() +
+                    " FOLDER`");
+  try {
+    impl_->db = Xapian::Database(db_path.string());
+  } catch (const Xapian::Error& e) {
+    throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +
+                                          ": " + e.get_description());
+  }
+  std::string version = impl_->db.get_metadata(schema::kMetaSchemaVersion);
+  if (version.empty())
+    throw Error(ErrorKind::kDatabase, db_path.string() + " is not a tlsearch index");
+  if (version != std::to_string(schema::kSchemaVersion))
+    throw Error(ErrorKind::kDatabase,
+                db_path.string() + " was built with index schema " + version +
+                    " but this tlsearch reads schema " +
+                    std::to_string(schema::kSchemaVersion) + "; index again");
+}
+
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  if (request.limit > kMaxLimit)
+    throw Error(ErrorKind::kUsage, "limit must be at most " +
+                                       std::to_string(kMaxLimit) + ", not " +
+                                       std::to_string(request.limit));
+  return impl_->guarded([&] { return impl_->run(request); });
+}
+
+SearchResult Searcher::Impl::run(const SearchRequest& request) {
+  auto started = std::chrono::steady_clock::now();
+  SearchResult result;
+  result.query = request.query;
+  result.offset = request.offset;
+  result.limit = request.limit;
+
+  ParsedQuery parsed = parse_query_text(request.query, db);
+  result.notices = parsed.notices;
+  const bool browsing = parsed.empty;
+  result.sort = request.sort.value_or(browsing ? SortOrder::kDateAsc
+                                               : SortOrder::kRelevance);
+  const Xapian::doccount all = db.get_doccount();
+  // Offsets past the end return no hits; clamp so Xapian never sees a
+  // nonsensical window.
+  const Xapian::doccount offset =
+      static_cast<Xapian::doccount>(std::min<std::size_t>(request.offset, all));
+
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  set_sort(enquire, result.sort, browsing);
+
+  // Facets whose own filter is active are counted in a second pass without
+  // that filter (disjunctive facets); the others on the main pass.
+  const bool want_facets = request.facet_limit > 0;
+  std::vector<std::pair<const schema::FacetInfo*,
+                        std::unique_ptr<Xapian::ValueCountMatchSpy>>> spies;
+  std::vector<const schema::FacetInfo*> separate;
+  if (want_facets) {
+    for (const auto& info : schema::kFacets) {
+      const auto* values = request_values(request, info.facet);
+      if (values && !values->empty()) {
+        separate.push_back(&info);
+      } else {
+        spies.emplace_back(&info,
+                           std::make_unique<Xapian::ValueCountMatchSpy>(info.slot));
+        enquire.add_matchspy(spies.back().second.get());
+      }
+    }
+  }
+
+  Xapian::Query base = parsed.query;
+  enquire.set_query(apply_filters(base, request, std::nullopt));
+  Xapian::MSet mset = enquire.get_mset(offset, request.limit, all);
+  std::size_t strict_total = mset.get_matches_estimated();
+
+  // No event has every word: relax to any word, ranked, rather than answer
+  // nothing. Said in a notice so the user knows.
+  if (strict_total == 0 && !browsing &&
+      request.query.find_first_of("\"") == std::string::npos) {
+    ParsedQuery relaxed = parse_query_text(request.query, db, true);
+    if (relaxed.query.serialise() != parsed.query.serialise()) {
+      for (auto& spy : spies) spy.second = std::make_unique<Xapian::ValueCountMatchSpy>(spy.first->slot);
+      enquire.clear_matchspies();
+      for (auto& spy : spies) enquire.add_matchspy(spy.second.get());
+      enquire.set_query(apply_filters(relaxed.query, request, std::nullopt));
+      Xapian::MSet relaxed_mset = enquire.get_mset(offset, request.limit, all);
+      if (relaxed_mset.get_matches_estimated() > 0) {
+        mset = relaxed_mset;
+        base = relaxed.query;
+        result.notices.push_back(
+            "no event contains all the words; showing events with some of them");
+      }
+    }
+  }
+  result.total = mset.get_matches_estimated();
+
+  Xapian::Stem stemmer("english");
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Event event = decode_document(it.get_document());
+    Hit hit = make_hit(event);
+    hit.score = browsing ? 0.0 : it.get_weight();
+    hit.snippet = mset.snippet(snippet_text(event), request.snippet_length, stemmer,
+                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                   Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                               "<mark>", "</mark>", "\xe2\x80\xa6");
+    result.hits.push_back(std::move(hit));
+  }
+
+  if (want_facets) {
+    std::map<const schema::FacetInfo*, FacetTally> tallies;
+    for (auto& [info, spy] : spies) add_spy_counts(*spy, tallies[info]);
+    for (const auto* info : separate) {
+      Xapian::Enquire other(db);
+      other.set_weighting_scheme(Xapian::BoolWeight());
+      other.set_query(apply_filters(base, request, info->facet));
+      Xapian::ValueCountMatchSpy spy(info->slot);
+      other.add_matchspy(&spy);
+      other.get_mset(0, 0, all);
+      add_spy_counts(spy, tallies[info]);
+    }
+    for (const auto& info : schema::kFacets) {
+      result.facets.push_back(finish_facet(info, tallies[&info],
+                                           request_values(request, info.facet),
+                                           request.facet_limit));
+    }
+  }
+
+  if (!browsing && strict_total < kSuggestBelow) {
+    std::string corrected = spelling_suggestion(request.query, db);
+    if (!corrected.empty() && corrected != request.query) {
+      ParsedQuery alt = parse_query_text(corrected, db);
+      Xapian::Enquire check(db);
+      check.set_weighting_scheme(Xapian::BoolWeight());
+      check.set_query(apply_filters(alt.query, request, std::nullopt));
+      if (check.get_mset(0, 0, all).get_matches_estimated() > strict_total)
+        result.suggestion = corrected;
+    }
+  }
+  result.elapsed_ms = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  return result;
+}
+
+std::vector<Event> Searcher::find_events(const std::string& id) {
+  return impl_->guarded([&] {
+    std::vector<Event> events;
+    auto collect = [&](const std::string& term) {
+      for (auto it = impl_->db.postlist_begin(term); it != impl_->db.postlist_end(term);
+           ++it)
+        events.push_back(decode_document(impl_->db.get_document(*it)));
+    };
+    std::string key = schema::id_key(id);
+    if (!key.empty()) collect(schema::kId + key);
+    // `tlsearch show path/to/event.md` works too.
+    if (events.empty()) {
+      std::error_code ec;
+      fs::path absolute = fs::absolute(id, ec).lexically_normal();
+      if (!ec) {
+        std::string term = schema::kPath + absolute.string();
+        if (term.size() <= schema::kMaxTermBytes) collect(term);
+      }
+    }
+    return events;
+  });
+}
+
+FacetCounts Searcher::facet_values(const std::string& facet, const std::string& prefix,
+                                   std::size_t limit) {
+  const schema::FacetInfo* info = schema::find_facet(facet);
+  if (!info) {
+    std::string names;
+    for (const auto& f : schema::kFacets) names += std::string(names.empty() ? "" : ", ") + f.name;
+    throw Error(ErrorKind::kUsage, "unknown facet '" + facet + "' (known: " + names + ")");
+  }
+  return impl_->guarded([&] {
+    Xapian::Database& db = impl_->db;
+    const std::string term_prefix = info->term_prefix;
+    const std::string want = facet_key(prefix);
+    FacetTally tally;
+    for (auto it = db.allterms_begin(term_prefix); it != db.allterms_end(term_prefix);
+         ++it) {
+      std::string key = (*it).substr(term_prefix.size());
+      // Matches at the start of the value or of any word in it.
+      if (!want.empty() && key.compare(0, want.size(), want) != 0 &&
+          key.find(" " + want) == std::string::npos)
+        continue;
+      tally[key].count = it.get_termfreq();
+    }
+    FacetCounts counts = finish_facet(*info, tally, nullptr, limit);
+    // Labels: the most common spelling among (up to 50 of) its events.
+    for (auto& value : counts.values) {
+      Tally spellings;
+      int seen = 0;
+      std::string term = term_prefix + value.key;
+      for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < 50;
+           ++it, ++seen) {
+        for (auto& [key, label] :
+             schema::unpack_facet_values(db.get_document(*it).get_value(info->slot)))
+          if (key == value.key) ++spellings.labels[label];
+      }
+      value.value = best_label(spellings, value.key);
+    }
+    return counts;
+  });
+}
+
+IndexStats Searcher::stats() {
+  return impl_->guarded([&] {
+    Xapian::Database& db = impl_->db;
+    IndexStats stats;
+    stats.path = impl_->path.string();
+    stats.documents = db.get_doccount();
+    stats.average_length = db.get_avlength();
+    std::string low = db.get_value_lower_bound(schema::kSlotDate);
+    std::string high = db.get_value_upper_bound(schema::kSlotDate);
+    if (!low.empty()) stats.first_date = format_sort_key(Xapian::sortable_unserialise(low));
+    if (!high.empty()) stats.last_date = format_sort_key(Xapian::sortable_unserialise(high));
+    stats.revision = std::to_string(db.get_revision());
+    stats.schema_version = std::stoi(db.get_metadata(schema::kMetaSchemaVersion));
+    for (const auto& info : schema::kFacets) {
+      std::size_t n = 0;
+      for (auto it = db.allterms_begin(info.term_prefix);
+           it != db.allterms_end(info.term_prefix); ++it)
+        ++n;
+      stats.facet_values.emplace_back(info.name, n);
+    }
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(impl_->path, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->is_regular_file(ec)) stats.bytes_on_disk += it->file_size(ec);
+    }
+    return stats;
+  });
+}
+
+}  // namespace tlsearch

@@ -1,0 +1,152 @@
+// The `tlsearch` binary, run as a user would: exit codes, JSON output
+// decoded field by field, messages for missing indexes and bad options.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../test_support.h"
+
+using tlsearch::test::TempDir;
+using tlsearch::test::source_dir;
+
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs tlsearch with `args` and the given extra environment.
+Output run(const std::vector<std::string>& args, const std::string& env = "") {
+  TempDir tmp;
+  std::string cmd = "env -u TLSEARCH_DB " + env + " " + quote(TLSEARCH_BINARY);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " >" + quote((tmp / "out").string()) + " 2>" + quote((tmp / "err").string());
+  Output o;
+  int raw = std::system(cmd.c_str());
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  o.out = tlsearch::test::read_file(tmp / "out");
+  o.err = tlsearch::test::read_file(tmp / "err");
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("--help and --version", "[cli]") {
+  Output help = run({"--help"});
+  CHECK(help.status == 0);
+  CHECK(help.out.find("index") != std::string::npos);
+  Output version = run({"--version"});
+  CHECK(version.status == 0);
+  CHECK(version.out.find("tlsearch") != std::string::npos);
+  CHECK(run({}).status == 2);
+}
+
+TEST_CASE("index seeds, then search, show and stats as JSON", "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  Output index = run({"--db", db, "index", (source_dir() / "seeds").string(), "--json"});
+  REQUIRE(index.status == 0);
+  auto summary = nlohmann::json::parse(index.out);
+  CHECK(summary["added"].get<int>() >= 30);
+  CHECK(summary["errors"] == 0);
+  CHECK(summary["documents"] == summary["added"]);
+
+  Output search = run({"--db", db, "--json", "police footage warrant"});
+  REQUIRE(search.status == 0);
+  auto r = nlohmann::json::parse(search.out);
+  CHECK(r["version"] == 1);
+  CHECK(r["query"] == "police footage warrant");
+  CHECK(r["total"].get<int>() >= 1);
+  CHECK(r["offset"] == 0);
+  CHECK(r["limit"] == 10);
+  REQUIRE(!r["hits"].empty());
+  const auto& hit = r["hits"][0];
+  for (const char* field : {"id", "title", "date", "importance", "path", "score", "snippet",
+                            "lanes", "actors", "tags"}) {
+    INFO(field);
+    CHECK(hit.contains(field));
+  }
+  CHECK(hit["snippet"].get<std::string>().find("<mark>") != std::string::npos);
+  for (const char* facet : {"lanes", "actors", "tags", "status", "year", "importance"}) {
+    INFO(facet);
+    REQUIRE(r["facets"].contains(facet));
+    CHECK(r["facets"][facet].is_array());
+  }
+  CHECK(r["facets"]["lanes"][0].contains("value"));
+  CHECK(r["facets"]["lanes"][0].contains("count"));
+  CHECK(r.contains("suggestion"));
+
+  std::string id = hit["id"];
+  Output show = run({"--db", db, "show", id, "--json"});
+  CHECK(show.status == 0);
+  auto shown = nlohmann::json::parse(show.out);
+  CHECK(shown["events"][0]["id"] == id);
+
+  Output stats = run({"--db", db, "stats", "--json"});
+  CHECK(stats.status == 0);
+  CHECK(nlohmann::json::parse(stats.out)["documents"] == summary["documents"]);
+
+  // TLSEARCH_DB selects the index too.
+  Output env = run({"search", "--json", "police"}, "TLSEARCH_DB=" + quote(db));
+  CHECK(env.status == 0);
+}
+
+TEST_CASE("exit codes: 1 for no hits, 2 for errors, no stack traces", "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", (source_dir() / "seeds").string(), "-q"}).status == 0);
+  Output none = run({"--db", db, "zzzxqv"});
+  CHECK(none.status == 1);
+  Output missing = run({"--db", (dir / "nothing").string(), "police"});
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("tlsearch index") != std::string::npos);
+  Output sort = run({"--db", db, "police", "--sort", "sideways"});
+  CHECK(sort.status == 2);
+  CHECK(sort.err.find("--sort") != std::string::npos);
+  Output date = run({"--db", db, "police", "--from", "yesterday"});
+  CHECK(date.status == 2);
+  CHECK(date.err.find("--from") != std::string::npos);
+  Output unknown = run({"--db", db, "show", "no-such-id"});
+  CHECK(unknown.status == 1);
+  Output nofolder = run({"--db", db, "index", (dir / "absent").string()});
+  CHECK(nofolder.status == 2);
+  CHECK(nofolder.err.find("absent") != std::string::npos);
+}
+
+TEST_CASE("index exits 1 when some files had errors, and says which", "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/good.md", "---\ntitle: Good\n---\nBody\n");
+  tlsearch::test::write_file(dir / "tl/bad.md", "---\ntitle: [oops\n---\nBody\n");
+  Output o = run({"--db", (dir / "db").string(), "index", (dir / "tl").string()});
+  CHECK(o.status == 1);
+  CHECK(o.err.find("bad.md:") != std::string::npos);
+  CHECK(o.err.find("error:") != std::string::npos);
+  CHECK(o.out.find("1 added") != std::string::npos);
+}
+
+TEST_CASE("browsing a lane with filters and no query", "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", (source_dir() / "seeds").string(), "-q"}).status == 0);
+  Output o = run({"--db", db, "--json", "--lane", "media capture & control"});
+  REQUIRE(o.status == 0);
+  auto r = nlohmann::json::parse(o.out);
+  CHECK(r["sort"] == "date");
+  CHECK(r["total"].get<int>() >= 4);  // four spellings of one lane in seeds/
+  for (const auto& v : r["facets"]["lanes"])
+    if (v["key"] == "media capture and control") CHECK(v["selected"] == true);
+}

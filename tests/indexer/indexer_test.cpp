@@ -1,0 +1,226 @@
+// Indexing: summaries, incremental re-index, per-file errors, duplicate ids,
+// atomic commits and the writer lock, against a real Xapian database.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <xapian.h>
+
+#include "../searcher/fixture.h"
+#include "tlsearch/error.h"
+
+using namespace tlsearch;
+using tlsearch::test::event_text;
+using tlsearch::test::TempDir;
+using tlsearch::test::write_file;
+
+namespace {
+
+std::string simple(const std::string& id, const std::string& title,
+                   const std::string& body = "Some text about the matter.") {
+  return event_text(id, "2020-01-01", title, 5, "[Lane One]", "[Someone]", "[tag]", body);
+}
+
+struct Run {
+  IndexSummary summary;
+  std::vector<Diagnostic> diagnostics;
+};
+
+Run index(const std::filesystem::path& db, std::vector<std::filesystem::path> inputs) {
+  Run run;
+  IndexOptions options;
+  options.db_path = db;
+  options.on_diagnostic = [&](const Diagnostic& d) { run.diagnostics.push_back(d); };
+  run.summary = index_paths(inputs, options);
+  return run;
+}
+
+std::size_t count(Searcher& s, const std::string& q) {
+  SearchRequest r;
+  r.query = q;
+  r.facet_limit = 0;
+  return s.search(r).total;
+}
+
+// Sets a file's mtime forward so a rewrite of equal size is noticed.
+void touch_later(const std::filesystem::path& p) {
+  auto t = std::filesystem::last_write_time(p);
+  std::filesystem::last_write_time(p, t + std::chrono::seconds(5));
+}
+
+}  // namespace
+
+TEST_CASE("a first run adds every event and reports what it skipped", "[indexer]") {
+  TempDir dir;
+  write_file(dir / "tl/one.md", simple("one", "First event"));
+  write_file(dir / "tl/sub/two.md", simple("two", "Second event"));
+  write_file(dir / "tl/three.json",
+             R"({"id": "three", "title": "Third event", "date": "1999",
+                 "summary": "Kept as JSON by an older tool."})");
+  write_file(dir / "tl/README.md", "# About this folder\n\nNo front matter here.\n");
+  write_file(dir / "tl/one.md.bak", simple("one", "Old copy"));
+  write_file(dir / "tl/.git/config.md", simple("hidden", "Never indexed"));
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.added == 3);
+  CHECK(run.summary.errors == 0);
+  CHECK(run.summary.skipped == 2);  // README.md and one.md.bak
+  CHECK(run.summary.documents == 3);
+  std::set<std::string> reasons;
+  for (auto& [reason, n] : run.summary.skip_reasons) reasons.insert(reason);
+  CHECK(reasons.count("no front matter") == 1);
+  CHECK(reasons.count("not an event file") == 1);
+  Searcher s(dir / "db");
+  CHECK(count(s, "json older tool") == 1);
+  CHECK(count(s, "never indexed") == 0);
+}
+
+TEST_CASE("re-indexing touches only added, changed and removed files", "[indexer][incremental]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha event"));
+  write_file(dir / "tl/b.md", simple("b", "Beta event"));
+  write_file(dir / "tl/c.md", simple("c", "Gamma event"));
+  CHECK(index(dir / "db", {dir / "tl"}).summary.added == 3);
+
+  Run again = index(dir / "db", {dir / "tl"});
+  CHECK(again.summary.unchanged == 3);
+  CHECK(again.summary.added + again.summary.updated + again.summary.removed == 0);
+
+  write_file(dir / "tl/b.md", simple("b", "Beta event renamed zeppelin"));
+  touch_later(dir / "tl/b.md");
+  std::filesystem::remove(dir / "tl/c.md");
+  write_file(dir / "tl/d.md", simple("d", "Delta event"));
+  Run changed = index(dir / "db", {dir / "tl"});
+  CHECK(changed.summary.added == 1);
+  CHECK(changed.summary.updated == 1);
+  CHECK(changed.summary.removed == 1);
+  CHECK(changed.summary.unchanged == 1);
+  CHECK(changed.summary.documents == 3);
+
+  Searcher s(dir / "db");
+  CHECK(count(s, "zeppelin") == 1);
+  CHECK(count(s, "gamma") == 0);
+  CHECK(count(s, "delta") == 1);
+  CHECK(count(s, "") == 3);
+}
+
+TEST_CASE("indexing one folder leaves another folder's events alone", "[indexer][incremental]") {
+  TempDir dir;
+  write_file(dir / "x/a.md", simple("a", "Alpha event"));
+  write_file(dir / "y/b.md", simple("b", "Beta event"));
+  index(dir / "db", {dir / "x"});
+  index(dir / "db", {dir / "y"});
+  std::filesystem::remove(dir / "x/a.md");
+  Run run = index(dir / "db", {dir / "y"});
+  CHECK(run.summary.removed == 0);
+  CHECK(run.summary.documents == 2);
+  Run x = index(dir / "db", {dir / "x"});
+  CHECK(x.summary.removed == 1);
+  CHECK(x.summary.documents == 1);
+}
+
+TEST_CASE("a broken file is reported with its position and skipped", "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/good.md", simple("good", "Good event"));
+  write_file(dir / "tl/bad.md", "---\ntitle: Broken\ntags: [unclosed\n---\nBody\n");
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.added == 1);
+  CHECK(run.summary.errors == 1);
+  REQUIRE(!run.diagnostics.empty());
+  const Diagnostic& d = run.diagnostics.front();
+  CHECK(d.severity == Severity::kError);
+  CHECK(d.path == (dir / "tl/bad.md").string());
+  CHECK(d.line >= 2);
+  CHECK(d.to_string().rfind(d.path + ":" + std::to_string(d.line) + ":", 0) == 0);
+  CHECK(d.to_string().find(": error: ") != std::string::npos);
+  Searcher s(dir / "db");
+  CHECK(count(s, "") == 1);
+}
+
+TEST_CASE("an edit that breaks a file keeps its last good version", "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha event with a quokka"));
+  index(dir / "db", {dir / "tl"});
+  write_file(dir / "tl/a.md", "---\ntitle: [broken\n---\n");
+  touch_later(dir / "tl/a.md");
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.errors == 1);
+  CHECK(run.summary.removed == 0);
+  Searcher s(dir / "db");
+  CHECK(count(s, "quokka") == 1);
+}
+
+TEST_CASE("two events with one id both stay findable, with a warning", "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("same-id", "First of two"));
+  write_file(dir / "tl/b.md", simple("same-id", "Second of two"));
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.added == 2);
+  CHECK(run.summary.duplicate_ids >= 1);
+  bool warned = false;
+  for (auto& d : run.diagnostics)
+    warned |= d.severity == Severity::kWarning &&
+              d.message.find("duplicate id 'same-id'") != std::string::npos;
+  CHECK(warned);
+  Searcher s(dir / "db");
+  CHECK(s.find_events("same-id").size() == 2);
+  CHECK(count(s, "two") == 2);
+}
+
+TEST_CASE("fields of unexpected shape are warnings, never a lost event", "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/odd.md",
+             "---\ntitle: Odd shapes\nactors: Lone Actor\ntags: {a: b}\n"
+             "importance: high\nsources: [just a string]\nmystery_key: 3\n---\nBody\n");
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.added == 1);
+  CHECK(run.summary.errors == 0);
+  CHECK(run.summary.warnings >= 1);
+  Searcher s(dir / "db");
+  auto events = s.find_events("odd");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].actors == std::vector<std::string>{"Lone Actor"});
+}
+
+TEST_CASE("a missing input is an error before anything changes", "[indexer][errors]") {
+  TempDir dir;
+  CHECK_THROWS_AS(index(dir / "db", {dir / "nope"}), Error);
+}
+
+TEST_CASE("a second writer gets a clear lock error", "[indexer][concurrency]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  index(dir / "db", {dir / "tl"});
+  Xapian::WritableDatabase holder((dir / "db").string(), Xapian::DB_OPEN);
+  try {
+    index(dir / "db", {dir / "tl"});
+    FAIL("indexed while another writer held the lock");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kDatabase);
+    CHECK(std::string(e.what()).find("locked") != std::string::npos);
+  }
+}
+
+TEST_CASE("readers see the old index or the new one, never a mix", "[indexer][concurrency]") {
+  TempDir dir;
+  for (int i = 0; i < 40; ++i)
+    write_file(dir / ("tl/old" + std::to_string(i) + ".md"),
+               simple("old" + std::to_string(i), "Old event " + std::to_string(i)));
+  index(dir / "db", {dir / "tl"});
+  for (int i = 0; i < 400; ++i)
+    write_file(dir / ("tl/new" + std::to_string(i) + ".md"),
+               simple("new" + std::to_string(i), "New event " + std::to_string(i)));
+  std::atomic<bool> done{false};
+  std::set<std::size_t> seen;
+  std::thread reader([&] {
+    Searcher s(dir / "db");
+    while (!done) seen.insert(count(s, ""));
+    seen.insert(count(s, ""));
+  });
+  index(dir / "db", {dir / "tl"});
+  done = true;
+  reader.join();
+  for (auto n : seen) CHECK((n == 40 || n == 440));
+  CHECK(seen.count(440) == 1);
+}

@@ -1,0 +1,336 @@
+// Query syntax, filters, sorting, pagination, facets and snippets, on the
+// inline fixture timeline (fixture.cpp).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "fixture.h"
+#include "tlsearch/error.h"
+
+using namespace tlsearch;
+using tlsearch::test::facet_string;
+using tlsearch::test::hit_ids;
+
+namespace {
+
+SearchRequest query(const std::string& text) {
+  SearchRequest r;
+  r.query = text;
+  r.limit = 50;
+  r.facet_limit = 100;
+  return r;
+}
+
+bool contains(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
+TEST_CASE("ranked search puts events matching in the title first", "[search]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto r = s.search(query("police footage warrant"));
+  // Every word is required: the wiretap law has "warrant" but not footage.
+  REQUIRE(r.total == 2);
+  auto ids = hit_ids(r);
+  CHECK(contains(ids, "doorbell-portal"));
+  CHECK(contains(ids, "warrantless-requests"));
+  CHECK(r.hits[0].score >= r.hits[1].score);
+  CHECK(r.hits[0].score > 0);
+}
+
+TEST_CASE("stemming matches other forms of a word", "[search]") {
+  test::Timeline t;
+  auto r = t.searcher().search(query("request"));
+  auto ids = hit_ids(r);
+  CHECK(contains(ids, "doorbell-portal"));       // "requests"
+  CHECK(contains(ids, "warrantless-requests"));
+}
+
+TEST_CASE("phrases require adjacent words", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto r = s.search(query("\"wiretap warrant\""));
+  CHECK(hit_ids(r) == std::vector<std::string>{"wiretap-law"});
+  CHECK(s.search(query("\"warrant wiretap\"")).total == 0);
+}
+
+TEST_CASE("boolean operators, exclusion and wildcards", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  CHECK(s.search(query("wiretap OR depositors")).total == 2);
+  auto r = s.search(query("warrant NOT wiretap"));
+  CHECK(!contains(hit_ids(r), "wiretap-law"));
+  CHECK(r.total == 2);
+  CHECK(s.search(query("footage -warrant")).total ==
+        s.search(query("footage")).total - 2);
+  auto w = s.search(query("wiret*"));
+  CHECK(hit_ids(w) == std::vector<std::string>{"wiretap-law"});
+}
+
+TEST_CASE("field prefixes search one field", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  // "footage" is in several titles and bodies; title: keeps title matches.
+  auto r = s.search(query("title:footage"));
+  for (const auto& hit : r.hits) CHECK(hit.title.find("ootage") != std::string::npos);
+  CHECK(r.total == 3);
+  CHECK(hit_ids(s.search(query("actor:amazon"))) ==
+        std::vector<std::string>{"doorbell-portal"});
+  CHECK(s.search(query("actor:\"police departments\"")).total == 1);
+  // Facet fields match any spelling of the value.
+  CHECK(s.search(query("lane:\"Media Capture and Control\"")).total == 2);
+  CHECK(s.search(query("lane:media-capture-&-control")).total == 2);
+  CHECK(s.search(query("tag:police-access")).total == 2);
+  CHECK(s.search(query("status:reported")).total == 1);
+  CHECK(hit_ids(s.search(query("id:Bank-Run"))) == std::vector<std::string>{"bank-run"});
+  CHECK(s.search(query("outlet:wire")).total == 8);
+}
+
+TEST_CASE("date and importance ranges in the query", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto r = s.search(query("date:2018..2021"));
+  CHECK(r.total == 3);  // 2018-03-31, 2019-08-28, 2021-06-03
+  CHECK(s.search(query("date:2019-08-01..2019-08-31")).total == 1);
+  CHECK(s.search(query("date:2020..")).total == 2);
+  CHECK(s.search(query("date:..1700")).total == 1);
+  CHECK(s.search(query("date:1996")).total == 1);
+  CHECK(s.search(query("importance:7..10")).total == 2);
+  CHECK(s.search(query("footage importance:8..10")).total == 1);
+}
+
+TEST_CASE("a query the parser rejects degrades to words with a notice", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  for (const char* bad : {"wiretap AND", "\"unbalanced wiretap", "(wiretap", "NOT",
+                          "date:20x0..2", "wiretap)) OR ((", "*"}) {
+    INFO(bad);
+    SearchResult r;
+    REQUIRE_NOTHROW(r = s.search(query(bad)));
+  }
+  auto r = s.search(query("date:20x0..2 wiretap"));
+  CHECK(!r.notices.empty());
+  CHECK(contains(hit_ids(r), "wiretap-law"));
+}
+
+TEST_CASE("when no event has every word, any word is enough", "[search]") {
+  test::Timeline t;
+  auto r = t.searcher().search(query("wiretap depositors"));
+  CHECK(r.total == 2);
+  REQUIRE(!r.notices.empty());
+  CHECK(r.notices.back().find("some of them") != std::string::npos);
+}
+
+TEST_CASE("filters: OR within a facet, AND across facets", "[search][filters]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  SearchRequest r = query("");
+  r.lanes = {"Financial Capture", "judicial capture"};
+  CHECK(s.search(r).total == 2);
+  r.tags = {"warrants"};
+  CHECK(hit_ids(s.search(r)) == std::vector<std::string>{"wiretap-law"});
+  SearchRequest m = query("");
+  m.lanes = {"MEDIA CAPTURE & CONTROL"};
+  CHECK(s.search(m).total == 2);
+  m.actors = {"broadcasters"};
+  m.statuses = {"Confirmed"};
+  CHECK(s.search(m).total == 2);
+  m.from = "2000";
+  CHECK(hit_ids(s.search(m)) == std::vector<std::string>{"media-script"});
+  SearchRequest i = query("footage");
+  i.min_importance = 7;
+  CHECK(s.search(i).total == 2);
+  SearchRequest d = query("");
+  d.from = "2019-08";
+  d.to = "2021";
+  CHECK(s.search(d).total == 2);
+}
+
+TEST_CASE("bad parameters are usage errors", "[search][filters]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  SearchRequest r = query("");
+  r.from = "last tuesday";
+  CHECK_THROWS_AS(s.search(r), Error);
+  SearchRequest i = query("");
+  i.min_importance = 11;
+  CHECK_THROWS_AS(s.search(i), Error);
+  SearchRequest l = query("");
+  l.limit = 1000000;
+  CHECK_THROWS_AS(s.search(l), Error);
+  SearchRequest q = query(std::string(100000, 'a'));
+  try {
+    s.search(q);
+    FAIL("no error for a 100,000-byte query");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kUsage);
+    CHECK(std::string(e.what()).find("too long") != std::string::npos);
+  }
+}
+
+TEST_CASE("browsing with no query sorts by date, undated last", "[search][sort]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto r = s.search(query(""));
+  REQUIRE(r.total == 8);
+  CHECK(r.sort == SortOrder::kDateAsc);
+  CHECK(r.hits.front().id == "ancient-council");
+  CHECK(r.hits.back().id == "undated-note");
+  SearchRequest d = query("");
+  d.sort = SortOrder::kDateDesc;
+  auto rd = s.search(d);
+  CHECK(rd.hits.front().id == "bank-run");
+  CHECK(rd.hits.back().id == "undated-note");
+  SearchRequest i = query("");
+  i.sort = SortOrder::kImportance;
+  auto ri = s.search(i);
+  CHECK(ri.hits.front().id == "doorbell-portal");
+  CHECK(ri.hits.back().id == "undated-note");
+  // Importance never increases down the list.
+  for (std::size_t k = 1; k < ri.hits.size(); ++k)
+    CHECK(*ri.hits[k - 1].importance >= *ri.hits[k].importance);
+}
+
+TEST_CASE("pagination returns consecutive windows of one ranking", "[search][sort]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  SearchRequest all = query("");
+  auto full = hit_ids(s.search(all));
+  std::vector<std::string> paged;
+  for (std::size_t offset = 0; offset < 8; offset += 3) {
+    SearchRequest page = query("");
+    page.offset = offset;
+    page.limit = 3;
+    auto r = s.search(page);
+    CHECK(r.total == 8);
+    for (auto& id : hit_ids(r)) paged.push_back(id);
+  }
+  CHECK(paged == full);
+  SearchRequest past = query("");
+  past.offset = 100;
+  auto r = s.search(past);
+  CHECK(r.hits.empty());
+  CHECK(r.total == 8);
+}
+
+TEST_CASE("facet counts are exact and merge spellings", "[search][facets]") {
+  test::Timeline t;
+  auto r = t.searcher().search(query(""));
+  // Media Capture & Control and media capture and control are one bucket,
+  // shown with the first spelling in label order among equal counts.
+  CHECK(facet_string(r, "lanes") ==
+        "lanes:Surveillance Infrastructure=4|lanes:Media Capture & Control=2|"
+        "lanes:Corporate Capture=1|lanes:Democratic Innovation=1|"
+        "lanes:Financial Capture=1|lanes:Judicial Capture=1");
+    // police-access and Police Access: one bucket; equal counts, so the
+  // label is the first spelling in byte order.
+  CHECK(facet_string(r, "tags").find("tags:Police Access=2") != std::string::npos);
+  CHECK(facet_string(r, "status") == "status:confirmed=7|status:reported=1");
+  CHECK(facet_string(r, "year").find("year:2019=1") != std::string::npos);
+  CHECK(facet_string(r, "importance").find("importance:6=2") != std::string::npos);
+}
+
+TEST_CASE("facets are disjunctive: a facet ignores its own filter", "[search][facets]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  SearchRequest r = query("");
+  r.lanes = {"Financial Capture"};
+  auto result = s.search(r);
+  CHECK(result.total == 1);
+  // Lane counts are those without the lane filter, with the choice marked.
+  std::string lanes = facet_string(result, "lanes");
+  CHECK(lanes.find("lanes:Surveillance Infrastructure=4") != std::string::npos);
+  CHECK(lanes.find("lanes:Financial Capture=1") != std::string::npos);
+  for (const auto& f : result.facets)
+    if (f.name == "lanes")
+      for (const auto& v : f.values) CHECK(v.selected == (v.key == "financial capture"));
+  // Other facets follow the filter.
+  CHECK(facet_string(result, "actors") == "actors:Regulators=1");
+  // With a query, counts cover every match, not only the page shown.
+  SearchRequest q = query("footage");
+  q.limit = 1;
+  auto fr = s.search(q);
+  CHECK(fr.hits.size() == 1);
+  CHECK(facet_string(fr, "lanes").find("Surveillance Infrastructure=3") != std::string::npos);
+}
+
+TEST_CASE("facet_limit bounds values, not counts", "[search][facets]") {
+  test::Timeline t;
+  SearchRequest r = query("");
+  r.facet_limit = 2;
+  r.lanes = {"judicial capture"};
+  auto result = t.searcher().search(r);
+  for (const auto& f : result.facets) {
+    if (f.name != "lanes") continue;
+    CHECK(f.distinct == 6);
+    // Top two, plus the selected value that falls outside them.
+    REQUIRE(f.values.size() == 3);
+    CHECK(f.values[2].key == "judicial capture");
+    CHECK(f.values[2].selected);
+  }
+  SearchRequest none = query("");
+  none.facet_limit = 0;
+  CHECK(t.searcher().search(none).facets.empty());
+}
+
+TEST_CASE("snippets highlight matched words and escape HTML", "[search][snippets]") {
+  test::Timeline t;
+  test::write_file(t.events() / "x.md",
+             test::event_text("xss", "2020-01-01", "Script <b>tag</b> event", 5, "[X]",
+                              "[Y]", "[z]", "The wiretap memo said 5 < 6 & \"x\" > y."));
+  t.index();
+  auto r = t.searcher().search(query("wiretap memo"));
+  REQUIRE(r.total == 1);
+  const std::string& snippet = r.hits[0].snippet;
+  CHECK(snippet.find("<mark>wiretap</mark>") != std::string::npos);
+  CHECK(snippet.find("5 &lt; 6 &amp;") != std::string::npos);
+  CHECK(snippet.find(" < ") == std::string::npos);
+}
+
+TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") {
+  test::Timeline t;
+  auto r = t.searcher().search(query("wiretpa"));
+  CHECK(r.total == 0);
+  CHECK(r.suggestion == "wiretap");
+  CHECK(t.searcher().search(query("wiretap")).suggestion.empty());
+}
+
+TEST_CASE("facet value search finds values by word prefix", "[search][facets]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto lanes = s.facet_values("lanes", "capt", 10);
+  std::vector<std::string> keys;
+  for (auto& v : lanes.values) keys.push_back(v.key);
+  CHECK(keys == std::vector<std::string>{"media capture and control", "corporate capture",
+                                         "financial capture", "judicial capture"});
+  CHECK(lanes.values[0].count == 2);
+  CHECK_THROWS_AS(s.facet_values("colour", "", 10), Error);
+}
+
+TEST_CASE("find_events by id and by path; stats", "[search]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto events = s.find_events("BANK-RUN");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].title == "Regional bank collapses after a run");
+  CHECK(events[0].sources.size() == 1);
+  CHECK(s.find_events((t.events() / "f.md").string()).size() == 1);
+  CHECK(s.find_events("no-such-event").empty());
+  IndexStats stats = s.stats();
+  CHECK(stats.documents == 8);
+  CHECK(stats.first_date == "1600");
+  CHECK(stats.last_date == "2023-03-10");
+}
+
+TEST_CASE("opening a missing index explains how to make one", "[search]") {
+  test::TempDir dir;
+  try {
+    Searcher s(dir / "nothing-here");
+    FAIL("opened a missing index");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kDatabase);
+    CHECK(std::string(e.what()).find("tlsearch index") != std::string::npos);
+  }
+}
