@@ -10,7 +10,7 @@ run() { echo; echo "\$ tlsearch $*"; "$tl" --db "$db" "$@" || true; }
 run index seeds
 run "police footage warrant"
 run --lane "Surveillance Infrastructure" --from 2010 --sort -date --limit 3
-run show 2024-01-24--ring-ends-police-video-request-tool
+run show 2024-01-24--ring-ends-police-footage-request-tool
 run stats
 echo
 echo "Try it yourself: $tl --db $db \"your words\" (see README.md)"

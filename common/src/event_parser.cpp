@@ -354,8 +354,8 @@ class YamlConverter {
 };
 
 // Depth is bounded by find_excess_json_nesting() before parsing.
-void json_to_value(const nlohmann::json& node, Value* out) {
-  using Type = nlohmann::json::value_t;
+void json_to_value(const nlohmann::ordered_json& node, Value* out) {
+  using Type = nlohmann::ordered_json::value_t;
   switch (node.type()) {
     case Type::string:
       out->kind = Value::Kind::kScalar;
@@ -801,14 +801,18 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
       if (!pair.first.IsScalar()) continue;
       std::string key = lower_ascii(trim_copy(pair.first.Scalar()));
       if (!is_known_key(key, false)) continue;
+      // Reported at the key: an alias value's own position is its anchor's.
+      Value key_at;
+      converter.set_position(pair.first.Mark(), &key_at);
       Value value;
-      converter.set_position(pair.first.Mark(), &value);
-      if (!converter.convert(pair.second, &value, 1)) {
-        return reporter.fail(value.line, value.column, converter.failure());
-      }
+      if (!converter.convert(pair.second, &value, 1))
+        return reporter.fail(key_at.line, key_at.column, converter.failure());
       // yaml-cpp places an empty value after its line; the key's position
       // is the one worth reporting.
-      if (value.is_null()) converter.set_position(pair.first.Mark(), &value);
+      if (value.is_null()) {
+        value.line = key_at.line;
+        value.column = key_at.column;
+      }
       fields.emplace_back(std::move(key), std::move(value));
     }
   }
@@ -834,10 +838,12 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     return fail_at(at, "JSON nests deeper than " +
                            std::to_string(limits.max_nesting) + " levels");
   }
-  nlohmann::json json;
+  // ordered_json keeps the file's key order, which decides the first
+  // spelling of a lane and which duplicate wins.
+  nlohmann::ordered_json json;
   try {
-    json = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+    json = nlohmann::ordered_json::parse(text.begin(), text.end());
+  } catch (const nlohmann::ordered_json::parse_error& e) {
     // e.byte counts the bytes read, the offending one included; the
     // library's own message repeats the position, so keep only its reason.
     std::string message = e.what();
