@@ -78,11 +78,12 @@ int month_from_name(std::string_view word) {
 // Words that qualify a date without changing its numbers.
 bool is_qualifier(std::string_view word) {
   static constexpr std::string_view kWords[] = {
-      "circa",  "c",      "ca",     "approx", "approximately", "about",
-      "around", "early",  "mid",    "late",   "spring",        "summer",
-      "fall",   "autumn", "winter", "q1",     "q2",            "q3",
-      "q4",     "h1",     "h2",     "of",     "the",           "in",
-      "on",     "est",    "estimated", "ad",  "ce"};
+      "circa",  "c",         "ca",    "approx", "approximately",
+      "about",  "around",    "early", "mid",    "late",
+      "spring", "summer",    "fall",  "autumn", "winter",
+      "q1",     "q2",        "q3",    "q4",     "h1",
+      "h2",     "of",        "the",   "in",     "on",
+      "est",    "estimated", "ad",    "ce"};
   for (std::string_view w : kWords)
     if (word == w) return true;
   return false;
@@ -121,19 +122,23 @@ Ymd parse_words(std::string_view s, std::string* problem) {
           ymd.year = value;
         else
           note(problem, "more than one year in date");
-      } else if (digits <= 2 && (suffix.empty() || suffix == "st" ||
-                                 suffix == "nd" || suffix == "rd" ||
-                                 suffix == "th")) {
-        if (small_number < 0) small_number = value;
-        else unknown = true;
+      } else if (digits <= 2 &&
+                 (suffix.empty() || suffix == "st" || suffix == "nd" ||
+                  suffix == "rd" || suffix == "th")) {
+        if (small_number < 0)
+          small_number = value;
+        else
+          unknown = true;
       } else {
         unknown = true;
       }
       continue;
     }
     if (int month = month_from_name(word); month != 0) {
-      if (ymd.month < 0) ymd.month = month;
-      else unknown = true;
+      if (ymd.month < 0)
+        ymd.month = month;
+      else
+        unknown = true;
     } else if (word == "bc" || word == "bce") {
       note(problem, "dates before year 1 are not supported");
       ymd.year = -1;
@@ -143,12 +148,17 @@ Ymd parse_words(std::string_view s, std::string* problem) {
     }
   }
   if (small_number >= 0) {
-    if (ymd.month > 0) ymd.day = small_number;
-    else unknown = true;
+    if (ymd.month > 0)
+      ymd.day = small_number;
+    else
+      unknown = true;
   }
-  if (ymd.year < 0) note(problem, "no year in date");
-  else if (unknown) note(problem, "unrecognised text in date (only the year, "
-                                  "month and day were read)");
+  if (ymd.year < 0)
+    note(problem, "no year in date");
+  else if (unknown)
+    note(problem,
+         "unrecognised text in date (only the year, "
+         "month and day were read)");
   return ymd;
 }
 
@@ -216,8 +226,7 @@ void validate(Ymd* ymd, std::string* problem) {
     ymd->day = -1;
     return;
   }
-  if (ymd->day == 0 ||
-      ymd->day > days_in_month(ymd->year, ymd->month)) {
+  if (ymd->day == 0 || ymd->day > days_in_month(ymd->year, ymd->month)) {
     note(problem, "invalid day " + std::to_string(ymd->day) + " for month " +
                       std::to_string(ymd->month));
     ymd->day = -1;
@@ -228,8 +237,8 @@ void validate(Ymd* ymd, std::string* problem) {
 bool split_range(std::string_view s, std::string_view* first,
                  std::string_view* second) {
   static constexpr std::string_view kSeparators[] = {
-      "..", " to ", " through ", " until ", " till ", "\u2013", "\u2014",
-      " - ", "\u2212"};
+      "..",     " to ",   " through ", " until ", " till ",
+      "\u2013", "\u2014", " - ",       "\u2212"};
   const std::string lower = lower_ascii(s);
   for (std::string_view sep : kSeparators) {
     const std::size_t at = lower.find(sep);
@@ -254,8 +263,8 @@ bool split_range(std::string_view s, std::string_view* first,
   }
   const std::size_t slash = s.find('/');
   if (slash != std::string_view::npos &&
-      s.find('/', slash + 1) == std::string_view::npos &&
-      starts_with_year(s) && starts_with_year(s.substr(slash + 1))) {
+      s.find('/', slash + 1) == std::string_view::npos && starts_with_year(s) &&
+      starts_with_year(s.substr(slash + 1))) {
     *first = trim(s.substr(0, slash));
     *second = trim(s.substr(slash + 1));
     return true;

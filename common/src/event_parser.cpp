@@ -46,7 +46,7 @@ struct Value {
   std::string text;  // kScalar, sanitized
   std::vector<Value> items;
   std::vector<std::pair<std::string, Value>> members;
-  int line = 0;    // 1-based file position, 0 when unknown (JSON)
+  int line = 0;  // 1-based file position, 0 when unknown (JSON)
   int column = 0;
 
   bool is_null() const { return kind == Kind::kNull; }
@@ -131,7 +131,7 @@ class Reporter {
   std::vector<Diagnostic> diagnostics_;
 };
 
-// ---- Front matter ----------------------------------------------------------
+// ---- Front matter ---------------------------------------------------------
 
 // `---`, optionally followed by spaces, tabs or the \r of a CRLF file.
 bool is_delimiter(std::string_view line) {
@@ -159,8 +159,8 @@ Split split_front_matter(std::string_view text, FrontMatter* fm) {
   int line = 2;
   while (pos < text.size()) {
     end = text.find('\n', pos);
-    const std::size_t line_end = end == std::string_view::npos ? text.size()
-                                                                : end;
+    const std::size_t line_end =
+        end == std::string_view::npos ? text.size() : end;
     if (is_delimiter(text.substr(pos, line_end - pos))) {
       fm->yaml = text.substr(yaml_start, pos - yaml_start);
       fm->yaml_line = 2;
@@ -211,19 +211,24 @@ int find_excess_yaml_nesting(std::string_view yaml, int limit) {
       if (indents.empty() || indents.back() < indent) indents.push_back(indent);
     }
     int depth = static_cast<int>(indents.size());
+    if (depth > limit) return line_no;
     bool token_start = quote == 0;
     for (std::size_t i = indent; i < line.size(); ++i) {
       const char c = line[i];
       if (quote == '\'') {
         if (c == '\'') {
-          if (i + 1 < line.size() && line[i + 1] == '\'') ++i;
-          else quote = 0;
+          if (i + 1 < line.size() && line[i + 1] == '\'')
+            ++i;
+          else
+            quote = 0;
         }
         continue;
       }
       if (quote == '"') {
-        if (c == '\\') ++i;
-        else if (c == '"') quote = 0;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          quote = 0;
         continue;
       }
       if (is_blank(c)) continue;
@@ -273,8 +278,10 @@ std::size_t find_excess_json_nesting(std::string_view json, int limit) {
   for (std::size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -286,7 +293,7 @@ std::size_t find_excess_json_nesting(std::string_view json, int limit) {
   return std::string_view::npos;
 }
 
-// ---- YAML and JSON to Value -------------------------------------------------
+// ---- YAML and JSON to Value -----------------------------------------------
 
 class YamlConverter {
  public:
@@ -390,16 +397,16 @@ void json_to_value(const nlohmann::ordered_json& node, Value* out) {
   }
 }
 
-// ---- Fields ------------------------------------------------------------------
+// ---- Fields ---------------------------------------------------------------
 
 // The keys the reader uses; every other key is ignored without a word, as
 // real timelines carry dozens of their own.
 bool is_known_key(std::string_view key, bool json) {
   static constexpr std::string_view kKeys[] = {
-      "id",      "date",          "title",        "importance", "status",
-      "type",    "location",      "actors",       "tags",       "capture_lanes",
-      "capture_lane", "lane",     "sources",      "notes",      "description",
-      "summary"};
+      "id",      "date",          "title",        "importance",
+      "status",  "type",          "location",     "actors",
+      "tags",    "capture_lanes", "capture_lane", "lane",
+      "sources", "notes",         "description",  "summary"};
   if (json && key == "body") return true;
   return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
 }
@@ -412,10 +419,14 @@ const Value* member(const Value& map, std::string_view name) {
 
 const char* shape_name(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::kList: return "a list";
-    case Value::Kind::kMap: return "a mapping";
-    case Value::Kind::kScalar: return "text";
-    case Value::Kind::kNull: break;
+    case Value::Kind::kList:
+      return "a list";
+    case Value::Kind::kMap:
+      return "a mapping";
+    case Value::Kind::kScalar:
+      return "text";
+    case Value::Kind::kNull:
+      break;
   }
   return "empty";
 }
@@ -458,36 +469,53 @@ class EventBuilder {
           key == "capture_lanes" || key == "capture_lane" || key == "lane";
       if (!lane_key) {
         if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-          reporter_->warn(value, "duplicate key '" + key +
-                                     "' (the first value is used)");
+          reporter_->warn(
+              value, "duplicate key '" + key + "' (the first value is used)");
           continue;
         }
         seen.push_back(key);
       }
-      if (key == "id") read_id(value);
-      else if (key == "date") read_date(value);
-      else if (key == "title") event_->title = display_label(text_of(value, key));
-      else if (key == "importance") read_importance(value);
-      else if (key == "status") event_->status = display_label(text_of(value, key));
-      else if (key == "type") event_->type = display_label(text_of(value, key));
-      else if (key == "location") event_->location = display_label(joined(value, key, ", "));
-      else if (key == "actors") read_list(value, key, true, actors_);
-      else if (key == "tags") read_list(value, key, true, tags_);
-      else if (key == "capture_lanes") read_list(value, key, true, lanes_);
-      else if (lane_key) read_list(value, key, false, lanes_);
-      else if (key == "sources") read_sources(value);
-      else if (key == "notes") event_->notes = trim_copy(joined(value, key, "\n"));
-      else if (key == "description") description = &value;
-      else if (key == "summary") summary = &value;
-      else if (key == "body" && json) event_->body_markdown = text_of(value, key);
+      if (key == "id")
+        read_id(value);
+      else if (key == "date")
+        read_date(value);
+      else if (key == "title")
+        event_->title = display_label(text_of(value, key));
+      else if (key == "importance")
+        read_importance(value);
+      else if (key == "status")
+        event_->status = display_label(text_of(value, key));
+      else if (key == "type")
+        event_->type = display_label(text_of(value, key));
+      else if (key == "location")
+        event_->location = display_label(joined(value, key, ", "));
+      else if (key == "actors")
+        read_list(value, key, true, actors_);
+      else if (key == "tags")
+        read_list(value, key, true, tags_);
+      else if (key == "capture_lanes")
+        read_list(value, key, true, lanes_);
+      else if (lane_key)
+        read_list(value, key, false, lanes_);
+      else if (key == "sources")
+        read_sources(value);
+      else if (key == "notes")
+        event_->notes = trim_copy(joined(value, key, "\n"));
+      else if (key == "description")
+        description = &value;
+      else if (key == "summary")
+        summary = &value;
+      else if (key == "body" && json)
+        event_->body_markdown = text_of(value, key);
     }
     if (description != nullptr)
       event_->description = trim_copy(text_of(*description, "description"));
     if (event_->description.empty() && summary != nullptr)
       event_->description = trim_copy(text_of(*summary, "summary"));
     if (event_->title.empty()) {
-      reporter_->warn(0, 0, "missing or empty title; the id '" + event_->id +
-                                "' is used instead");
+      reporter_->warn(0, 0,
+                      "missing or empty title; the id '" + event_->id +
+                          "' is used instead");
       event_->title = event_->id;
     }
   }
@@ -502,17 +530,20 @@ class EventBuilder {
       case Value::Kind::kScalar:
         return v.text;
       case Value::Kind::kList:
-        reporter_->warn(v, "'" + field + "' should be text, not a list "
-                                         "(items joined)");
+        reporter_->warn(v, "'" + field +
+                               "' should be text, not a list "
+                               "(items joined)");
         return join_scalars(v, ", ");
       case Value::Kind::kMap:
         if (const Value* name = name_of(v)) {
-          reporter_->warn(v, "'" + field + "' should be text, not a mapping "
-                                           "(its name is used)");
+          reporter_->warn(v, "'" + field +
+                                 "' should be text, not a mapping "
+                                 "(its name is used)");
           return name->text;
         }
-        reporter_->warn(v, "'" + field + "' should be text, not a mapping "
-                                         "(ignored)");
+        reporter_->warn(v, "'" + field +
+                               "' should be text, not a mapping "
+                               "(ignored)");
         return "";
     }
     return "";
@@ -531,8 +562,10 @@ class EventBuilder {
     std::string out;
     for (const Value& item : list.items) {
       std::string text;
-      if (item.is_scalar()) text = item.text;
-      else if (const Value* name = name_of(item)) text = name->text;
+      if (item.is_scalar())
+        text = item.text;
+      else if (const Value* name = name_of(item))
+        text = name->text;
       if (text.empty()) continue;
       if (!out.empty()) out += separator;
       out += text;
@@ -582,10 +615,10 @@ class EventBuilder {
       return;
     }
     const std::string text = trim_copy(v.text);
-    const bool digits =
-        !text.empty() && text.size() <= 3 &&
-        std::all_of(text.begin(), text.end(),
-                    [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits = !text.empty() && text.size() <= 3 &&
+                        std::all_of(text.begin(), text.end(), [](char c) {
+                          return c >= '0' && c <= '9';
+                        });
     if (!digits) {
       reporter_->warn(v, "importance '" + text +
                              "' is not a whole number from 1 to 10 (ignored)");
@@ -670,8 +703,8 @@ class EventBuilder {
         return;
       case Value::Kind::kScalar:
       case Value::Kind::kMap:
-        reporter_->warn(v, std::string("'sources' should be a list, not ") +
-                               shape_name(v));
+        reporter_->warn(
+            v, std::string("'sources' should be a list, not ") + shape_name(v));
         read_source(v);
         return;
     }
@@ -693,10 +726,13 @@ class EventBuilder {
     if (v.is_scalar()) {
       const std::string text = trim_copy(v.text);
       if (text.empty()) return;
-      reporter_->warn(v, "a source is plain text, expected a mapping with "
-                         "title and url");
-      if (looks_like_url(text)) source.url = text;
-      else source.title = display_label(text);
+      reporter_->warn(v,
+                      "a source is plain text, expected a mapping with "
+                      "title and url");
+      if (looks_like_url(text))
+        source.url = text;
+      else
+        source.title = display_label(text);
       event_->sources.push_back(std::move(source));
       return;
     }
@@ -708,7 +744,8 @@ class EventBuilder {
     source.title = display_label(field("title"));
     source.url = trim_copy(field("url"));
     source.outlet = display_label(field("outlet"));
-    if (source.outlet.empty()) source.outlet = display_label(field("publisher"));
+    if (source.outlet.empty())
+      source.outlet = display_label(field("publisher"));
     source.date = display_label(field("date"));
     source.tier = display_label(field("tier"));
     if (source.title.empty() && source.url.empty() && source.outlet.empty())
@@ -760,8 +797,9 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
       return result;
     }
     case Split::kUnclosed:
-      return reporter.fail(1, 1, "front matter is not closed: no '---' line "
-                                 "after the opening one");
+      return reporter.fail(1, 1,
+                           "front matter is not closed: no '---' line "
+                           "after the opening one");
     case Split::kFound:
       break;
   }
@@ -782,8 +820,8 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
       line = e.mark.line + fm.yaml_line;
       column = e.mark.column + 1;
     }
-    return reporter.fail(line, column, "invalid YAML in front matter: " +
-                                           e.msg);
+    return reporter.fail(line, column,
+                         "invalid YAML in front matter: " + e.msg);
   }
 
   Fields fields;
@@ -880,12 +918,18 @@ std::string too_large(std::uintmax_t size, std::uintmax_t limit) {
 const char* file_type_name(std::filesystem::file_type type) {
   using std::filesystem::file_type;
   switch (type) {
-    case file_type::directory: return "a directory";
-    case file_type::fifo: return "a FIFO";
-    case file_type::socket: return "a socket";
-    case file_type::block: return "a block device";
-    case file_type::character: return "a character device";
-    default: return "not a regular file";
+    case file_type::directory:
+      return "a directory";
+    case file_type::fifo:
+      return "a FIFO";
+    case file_type::socket:
+      return "a socket";
+    case file_type::block:
+      return "a block device";
+    case file_type::character:
+      return "a character device";
+    default:
+      return "not a regular file";
   }
 }
 
@@ -930,8 +974,8 @@ ParseResult parse_event_text(std::string_view text, const std::string& path,
       return parse_json(view, bom, reporter, limits);
     return parse_markdown(view, reporter, limits);
   } catch (const YAML::Exception& e) {
-    return reporter.fail(0, 0, std::string("cannot read front matter: ") +
-                                   e.what());
+    return reporter.fail(0, 0,
+                         std::string("cannot read front matter: ") + e.what());
   } catch (const std::exception& e) {
     return reporter.fail(0, 0, std::string("cannot read event: ") + e.what());
   }
@@ -949,9 +993,10 @@ ParseResult parse_event_file(const std::filesystem::path& path,
     return reporter.fail(0, 0, "no such file");
   if (ec) return reporter.fail(0, 0, "cannot read: " + ec.message());
   if (status.type() != std::filesystem::file_type::regular)
-    return reporter.fail(0, 0, std::string("cannot read: ") +
-                                   file_type_name(status.type()) +
-                                   ", not a regular file");
+    return reporter.fail(0, 0,
+                         std::string("cannot read: ") +
+                             file_type_name(status.type()) +
+                             ", not a regular file");
   const auto format = event_format_for(path);
   if (!format) {
     ParseResult result;
@@ -963,10 +1008,11 @@ ParseResult parse_event_file(const std::filesystem::path& path,
 
   // O_NONBLOCK and the fstat() re-check cover a file swapped for a FIFO
   // between status() and open().
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC |
-                                          O_NOCTTY);
-  if (fd < 0) return reporter.fail(0, 0, std::string("cannot open: ") +
-                                             std::strerror(errno));
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return reporter.fail(0, 0,
+                         std::string("cannot open: ") + std::strerror(errno));
   std::string text;
   std::string failure;
   struct stat st {};

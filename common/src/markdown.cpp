@@ -71,11 +71,16 @@ class TextBuilder {
   }
 
   // Ends a block: a line break, or a blank line between paragraphs.
+  // Nested blocks end together (a paragraph, its item, its list), so only
+  // the missing line breaks are added.
   void end_block(bool blank_line) {
     flush();
     while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\t'))
       out_.pop_back();
-    out_ += blank_line ? "\n\n" : "\n";
+    if (out_.empty()) return;
+    if (out_.back() != '\n') out_ += '\n';
+    if (blank_line && (out_.size() < 2 || out_[out_.size() - 2] != '\n'))
+      out_ += '\n';
   }
 
   void start_block() {
@@ -155,8 +160,8 @@ class TextBuilder {
       std::size_t end = text.find('\n', pos);
       if (end == std::string_view::npos) end = text.size();
       std::string_view line = text.substr(pos, end - pos);
-      while (!line.empty() && (line.back() == ' ' || line.back() == '\t' ||
-                               line.back() == '\r'))
+      while (!line.empty() &&
+             (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
         line.remove_suffix(1);
       if (line.empty()) {
         ++newlines;
@@ -181,11 +186,20 @@ std::string strip_tags(std::string_view html) {
   std::string out;
   bool in_tag = false;
   for (char c : html) {
-    if (c == '<') in_tag = true;
-    else if (c == '>' && in_tag) in_tag = false;
-    else if (!in_tag) out += c;
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>' && in_tag)
+      in_tag = false;
+    else if (!in_tag)
+      out += c;
   }
   return out;
+}
+
+// A block nested in a list item ends with the item's line, not a blank one.
+bool inside_item(cmark_node* node) {
+  cmark_node* parent = cmark_node_parent(node);
+  return parent != nullptr && cmark_node_get_type(parent) == CMARK_NODE_ITEM;
 }
 
 bool in_tight_list(cmark_node* paragraph) {
@@ -225,9 +239,8 @@ MarkdownContent convert_markdown(std::string_view markdown) {
     text.flush();
     switch (type) {
       case CMARK_NODE_CODE:
-        text.add_literal(cmark_node_get_literal(node)
-                             ? cmark_node_get_literal(node)
-                             : "");
+        text.add_literal(
+            cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "");
         break;
       case CMARK_NODE_SOFTBREAK:
         text.add_literal(" ");
@@ -247,9 +260,8 @@ MarkdownContent convert_markdown(std::string_view markdown) {
         const char* literal = cmark_node_get_literal(node);
         text.start_block();
         if (literal != nullptr)
-          text.add_literal(type == CMARK_NODE_CODE_BLOCK
-                               ? std::string(literal)
-                               : strip_tags(literal));
+          text.add_literal(type == CMARK_NODE_CODE_BLOCK ? std::string(literal)
+                                                         : strip_tags(literal));
         text.end_block(true);
         break;
       }
@@ -262,12 +274,16 @@ MarkdownContent convert_markdown(std::string_view markdown) {
       case CMARK_NODE_HEADING:
       case CMARK_NODE_LIST:
       case CMARK_NODE_BLOCK_QUOTE:
-        if (entering) text.start_block();
-        else text.end_block(true);
+        if (entering)
+          text.start_block();
+        else
+          text.end_block(!inside_item(node));
         break;
       case CMARK_NODE_ITEM:
-        if (entering) text.start_block();
-        else text.end_block(false);
+        if (entering)
+          text.start_block();
+        else
+          text.end_block(false);
         break;
       default:
         if (entering) break;

@@ -82,20 +82,18 @@ void append_utf8(std::string& out, char32_t cp) {
 }
 
 bool is_space(char32_t cp) {
-  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 ||
-         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) ||
-         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000 || cp == 0xFEFF;
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
+         cp == 0xFEFF;
 }
 
 // C0 and C1 controls and DEL, whitespace controls included.
-bool is_control(char32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
-}
+bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
 bool is_quote(char32_t cp) {
-  return cp == '"' || cp == '\'' || cp == '`' || cp == 0x2018 ||
-         cp == 0x2019 || cp == 0x201C || cp == 0x201D;
+  return cp == '"' || cp == '\'' || cp == '`' || cp == 0x2018 || cp == 0x2019 ||
+         cp == 0x201C || cp == 0x201D;
 }
 
 // Simple (one to one) lower case for the scripts timelines mostly use:
@@ -106,7 +104,7 @@ char32_t to_lower(char32_t cp) {
   if (cp < 0xC0) return cp;
   if (cp <= 0xDE) return cp == 0xD7 ? cp : cp + 0x20;  // 0xD7 is ×
   if (cp >= 0x100 && cp <= 0x17F) {
-    if (cp == 0x130) return 'i';  // İ
+    if (cp == 0x130) return 'i';   // İ
     if (cp == 0x178) return 0xFF;  // Ÿ
     if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
       return (cp % 2 == 1) ? cp + 1 : cp;
@@ -114,7 +112,7 @@ char32_t to_lower(char32_t cp) {
     return (cp % 2 == 0) ? cp + 1 : cp;
   }
   if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                // Cyrillic
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // Cyrillic
   if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
   return cp;
 }
@@ -164,8 +162,10 @@ std::string display_label(std::string_view raw) {
   std::size_t pos = 0;
   while (pos < raw.size()) {
     char32_t cp = decode_one(raw, &pos);
-    if (is_space(cp)) cp = ' ';
-    else if (is_control(cp)) continue;
+    if (is_space(cp))
+      cp = ' ';
+    else if (is_control(cp))
+      continue;
     if (cp == ' ' && (cps.empty() || cps.back() == ' ')) continue;
     cps.push_back(cp);
   }
@@ -225,8 +225,8 @@ std::string facet_key(std::string_view raw) {
       append_collapsed(out, ' ');
       continue;
     }
-    if (is_space(cp) || is_control(cp) || cp == '-' || cp == '_' ||
-        cp == '/' || (cp >= 0x2010 && cp <= 0x2015)) {
+    if (is_space(cp) || is_control(cp) || cp == '-' || cp == '_' || cp == '/' ||
+        (cp >= 0x2010 && cp <= 0x2015)) {
       append_collapsed(out, ' ');
       continue;
     }

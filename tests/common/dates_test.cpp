@@ -2,7 +2,6 @@
 // dates as timelines write them, and the warnings the reader gives for
 // dates it cannot fully read.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -85,8 +84,7 @@ TEST_CASE("a range that ends before it starts has no end year", "[dates]") {
   CHECK_THAT(warnings[0], Catch::Contains("ends before it starts"));
 }
 
-TEST_CASE("approximate dates give their year without a warning",
-          "[dates]") {
+TEST_CASE("approximate dates give their year without a warning", "[dates]") {
   CHECK(numbers("circa 1600") == Ymd{1600, 0, 0, 0});
   CHECK(numbers("c. 1600") == Ymd{1600, 0, 0, 0});
   CHECK(numbers("ca.1600") == Ymd{1600, 0, 0, 0});

@@ -1,7 +1,6 @@
 // markdown_to_text() and extract_wikilinks(): Markdown bodies as the plain
 // text that is indexed and shown in snippets, and the event ids they link.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -24,8 +23,7 @@ TEST_CASE("inline markup is dropped, its text kept", "[markdown]") {
                          "words.") ==
         "Some emphasis, strong and struck words.");
   CHECK(markdown_to_text("Call `run_it()` now.") == "Call run_it() now.");
-  CHECK(markdown_to_text("Fish &amp; chips &copy;") ==
-        "Fish & chips \u00A9");
+  CHECK(markdown_to_text("Fish &amp; chips &copy;") == "Fish & chips \u00A9");
 }
 
 TEST_CASE("links keep their text, not their URL", "[markdown]") {
@@ -98,8 +96,7 @@ TEST_CASE("wikilinks show their label or target as text", "[markdown]") {
         "See 2019-01-02--first-event and the second one.");
 }
 
-TEST_CASE("extract_wikilinks returns targets in order, unique",
-          "[markdown]") {
+TEST_CASE("extract_wikilinks returns targets in order, unique", "[markdown]") {
   CHECK(extract_wikilinks("[[b-event]] then [[a-event|label]] then "
                           "[[b-event]] and [[ c-event ]]") ==
         Links{"b-event", "a-event", "c-event"});

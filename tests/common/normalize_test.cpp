@@ -1,11 +1,10 @@
 // facet_key(), display_label() and sanitize_utf8(): one bucket per facet
 // value however it is spelled, a readable label, and text that is always
 // safe to index and print.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "tlsearch/normalize.h"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 namespace tlsearch {
 namespace {
@@ -38,23 +37,22 @@ TEST_CASE("facet_key of blank or punctuation-only text is empty",
   CHECK(facet_key("- _ /") == "");
 }
 
-TEST_CASE("facet_key drops quotes and backticks inside values",
-          "[normalize]") {
+TEST_CASE("facet_key drops quotes and backticks inside values", "[normalize]") {
   CHECK(facet_key("Women's History") == "womens history");
   CHECK(facet_key("Women\u2019s History") == "womens history");
   CHECK(facet_key("`code` name") == "code name");
 }
 
 TEST_CASE("facet_key folds case beyond ASCII", "[normalize]") {
-  CHECK(facet_key("\u00C9COLE") == "\u00E9cole");            // ÉCOLE
-  CHECK(facet_key("M\u00DCLLER") == "m\u00FCller");          // MÜLLER
+  CHECK(facet_key("\u00C9COLE") == "\u00E9cole");                    // ÉCOLE
+  CHECK(facet_key("M\u00DCLLER") == "m\u00FCller");                  // MÜLLER
   CHECK(facet_key("\u0141\u00D3D\u0179") == "\u0142\u00F3d\u017A");  // ŁÓDŹ
-  CHECK(facet_key("\u0160koda") == "\u0161koda");            // Škoda
-  CHECK(facet_key("\u0178") == "\u00FF");                    // Ÿ
+  CHECK(facet_key("\u0160koda") == "\u0161koda");                    // Škoda
+  CHECK(facet_key("\u0178") == "\u00FF");                            // Ÿ
   CHECK(facet_key("\u0391\u0398\u0397\u039D\u0391") ==
-        "\u03B1\u03B8\u03B7\u03BD\u03B1");                   // ΑΘΗΝΑ
+        "\u03B1\u03B8\u03B7\u03BD\u03B1");  // ΑΘΗΝΑ
   CHECK(facet_key("\u041C\u041E\u0421\u041A\u0412\u0410") ==
-        "\u043C\u043E\u0441\u043A\u0432\u0430");             // МОСКВА
+        "\u043C\u043E\u0441\u043A\u0432\u0430");  // МОСКВА
   // The multiplication sign sits among Latin-1 capitals but is no letter.
   CHECK(facet_key("A\u00D7B") == "a\u00D7b");
   // Scripts without case pass through.
@@ -62,7 +60,13 @@ TEST_CASE("facet_key folds case beyond ASCII", "[normalize]") {
 }
 
 TEST_CASE("facet_key never returns control characters", "[normalize]") {
-  const std::string raw = std::string("a\x01" "b\x1e" "c\x1f" "d\x00" "e", 9);
+  const std::string raw = std::string(
+      "a\x01"
+      "b\x1e"
+      "c\x1f"
+      "d\x00"
+      "e",
+      9);
   const std::string key = facet_key(raw);
   CHECK_FALSE(has_control_bytes(key));
   CHECK(key == "a b c d e");
@@ -71,7 +75,10 @@ TEST_CASE("facet_key never returns control characters", "[normalize]") {
 
 TEST_CASE("facet_key replaces invalid UTF-8", "[normalize]") {
   CHECK(facet_key("caf\xE9") == "caf\uFFFD");
-  CHECK(facet_key("\xFF" "abc") == "\uFFFD" "abc");
+  CHECK(facet_key("\xFF"
+                  "abc") ==
+        "\uFFFD"
+        "abc");
 }
 
 TEST_CASE("facet_key treats unicode spaces and dashes as separators",
@@ -80,8 +87,7 @@ TEST_CASE("facet_key treats unicode spaces and dashes as separators",
   CHECK(facet_key("tech\u2013capture") == "tech capture");
 }
 
-TEST_CASE("display_label trims and collapses but keeps case",
-          "[normalize]") {
+TEST_CASE("display_label trims and collapses but keeps case", "[normalize]") {
   CHECK(display_label("  Media   Capture & Control \n") ==
         "Media Capture & Control");
   CHECK(display_label("a\tb") == "a b");
@@ -106,7 +112,12 @@ TEST_CASE("display_label drops stray surrounding quotes", "[normalize]") {
 }
 
 TEST_CASE("display_label removes control characters", "[normalize]") {
-  const std::string raw = std::string("a\x01" "b\x00" "c\x1e" "d", 7);
+  const std::string raw = std::string(
+      "a\x01"
+      "b\x00"
+      "c\x1e"
+      "d",
+      7);
   const std::string label = display_label(raw);
   CHECK(label == "abcd");
   CHECK_FALSE(has_control_bytes(label));
@@ -130,7 +141,10 @@ TEST_CASE("sanitize_utf8 removes NUL bytes", "[normalize]") {
 
 TEST_CASE("sanitize_utf8 replaces each invalid sequence", "[normalize]") {
   // A lone continuation byte and a byte that never starts a sequence.
-  CHECK(sanitize_utf8("a\x80" "b") == "a\uFFFD" "b");
+  CHECK(sanitize_utf8("a\x80"
+                      "b") ==
+        "a\uFFFD"
+        "b");
   CHECK(sanitize_utf8("\xFE") == "\uFFFD");
   // Overlong encodings of '/' and NUL.
   CHECK(sanitize_utf8("\xC0\xAF") == "\uFFFD\uFFFD");
@@ -139,7 +153,10 @@ TEST_CASE("sanitize_utf8 replaces each invalid sequence", "[normalize]") {
   CHECK(sanitize_utf8("\xED\xA0\x80") == "\uFFFD\uFFFD\uFFFD");
   CHECK(sanitize_utf8("\xF4\x90\x80\x80") == "\uFFFD\uFFFD\uFFFD\uFFFD");
   // A truncated sequence costs one replacement and keeps what follows.
-  CHECK(sanitize_utf8("\xE2\x82" "A") == "\uFFFD" "A");
+  CHECK(sanitize_utf8("\xE2\x82"
+                      "A") ==
+        "\uFFFD"
+        "A");
   CHECK(sanitize_utf8("end\xF0\x9F\x98") == "end\uFFFD");
 }
 

@@ -1,13 +1,13 @@
 // The schema's packed facet values and facet table, which the indexer
 // writes and the searcher reads.
-#include <catch2/catch.hpp>
+#include "tlsearch/schema.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "tlsearch/normalize.h"
-#include "tlsearch/schema.h"
 
 namespace tlsearch {
 namespace {
@@ -15,14 +15,18 @@ namespace {
 using Entries = std::vector<std::pair<std::string, std::string>>;
 
 TEST_CASE("packed facet values round-trip", "[schema]") {
-  const Entries entries = {{"media capture and control",
-                            "Media Capture & Control"},
-                           {"courts", "Courts"},
-                           {"caf\u00E9", "Caf\u00E9"}};
+  const Entries entries = {
+      {"media capture and control", "Media Capture & Control"},
+      {"courts", "Courts"},
+      {"caf\u00E9", "Caf\u00E9"}};
   const std::string packed = schema::pack_facet_values(entries);
   CHECK(packed ==
-        "media capture and control\x1f" "Media Capture & Control\x1e"
-        "courts\x1f" "Courts\x1e" "caf\u00E9\x1f" "Caf\u00E9");
+        "media capture and control\x1f"
+        "Media Capture & Control\x1e"
+        "courts\x1f"
+        "Courts\x1e"
+        "caf\u00E9\x1f"
+        "Caf\u00E9");
   CHECK(schema::unpack_facet_values(packed) == entries);
 }
 
@@ -39,15 +43,19 @@ TEST_CASE("packing drops empty keys and repeated keys", "[schema]") {
 TEST_CASE("unpacking tolerates empty and label-less input", "[schema]") {
   CHECK(schema::unpack_facet_values("").empty());
   CHECK(schema::unpack_facet_values("solo") == Entries{{"solo", "solo"}});
-  CHECK(schema::unpack_facet_values("a\x1f" "A\x1e" "b") ==
-        Entries{{"a", "A"}, {"b", "b"}});
+  CHECK(schema::unpack_facet_values("a\x1f"
+                                    "A\x1e"
+                                    "b") == Entries{{"a", "A"}, {"b", "b"}});
   CHECK(schema::unpack_facet_values("a\x1f") == Entries{{"a", ""}});
 }
 
 TEST_CASE("normalised values survive packing unchanged", "[schema]") {
   // facet_key() and display_label() never produce the separators, so
   // whatever a file says comes back as it went in.
-  const std::string raw = "Tricky\x1e" "Value\x1f" "Here";
+  const std::string raw =
+      "Tricky\x1e"
+      "Value\x1f"
+      "Here";
   const Entries entries = {{facet_key(raw), display_label(raw)}};
   CHECK(schema::unpack_facet_values(schema::pack_facet_values(entries)) ==
         entries);
