@@ -255,6 +255,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(Xapian::BM25Weight());
   set_sort(enquire, result.sort, browsing);
+  if (request.time_limit_seconds > 0) enquire.set_time_limit(request.time_limit_seconds);
 
   // Facets whose own filter is active are counted in a second pass without
   // that filter (disjunctive facets); the others on the main pass.
@@ -319,6 +320,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     for (const auto* info : separate) {
       Xapian::Enquire other(db);
       other.set_weighting_scheme(Xapian::BoolWeight());
+      if (request.time_limit_seconds > 0) other.set_time_limit(request.time_limit_seconds);
       other.set_query(apply_filters(base, request, info->facet));
       Xapian::ValueCountMatchSpy spy(info->slot);
       other.add_matchspy(&spy);

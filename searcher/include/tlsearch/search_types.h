@@ -51,6 +51,11 @@ struct SearchRequest {
   std::size_t facet_limit = 10;
   // Approximate length of each snippet in bytes. Default: 240.
   std::size_t snippet_length = 240;
+  // Time budget of each match pass in seconds (Xapian's Enquire time
+  // limit): past it the match stops early and `total` and facet counts
+  // become estimates. For servers facing pathological queries. 0 (the
+  // default): no limit, counts always exact.
+  double time_limit_seconds = 0;
 };
 
 struct Hit {
