@@ -15,6 +15,7 @@ struct SearchCommand {
   std::vector<std::string> words;
   SearchRequest request;
   std::string sort;
+  std::string format;  // --format; empty: text, or json with --json
   int min_importance = 0;
 };
 
@@ -29,10 +30,22 @@ int run(SearchCommand& cmd, const GlobalOptions& global) {
                                          cmd.sort + "'");
   }
   if (cmd.min_importance != 0) request.min_importance = cmd.min_importance;
+  // --json is kept as the short spelling of --format json.
+  std::string format = cmd.format.empty() ? (global.json ? "json" : "text") : cmd.format;
+  if (global.json && format != "json")
+    throw Error(ErrorKind::kUsage, "--json conflicts with --format " + format);
   Searcher searcher(resolve_db(global));
   SearchResult result = searcher.search(request);
-  if (global.json) {
+  if (format == "json") {
     std::cout << dump_json(search_result_to_json(result)) << "\n";
+  } else if (format == "ndjson") {
+    print_search_ndjson(result, std::cout);
+  } else if (format == "ids") {
+    print_search_ids(result, std::cout);
+  } else if (format == "paths") {
+    print_search_paths(result, std::cout);
+  } else if (format == "csv") {
+    print_search_csv(result, std::cout);
   } else {
     PrintStyle style;
     style.color = use_color(global, 1);
@@ -63,6 +76,10 @@ void register_search(CLI::App& app, GlobalOptions& global, int* exit_code) {
                   "date when browsing)");
   sub->add_option("--offset", cmd->request.offset, "Skip the first N hits");
   sub->add_option("-n,--limit", cmd->request.limit, "Hits to show (default: 10, at most 10000)");
+  sub->add_option("--format", cmd->format,
+                  "Output: text, json, ndjson (one hit per line), ids or paths (one "
+                  "per line), csv (default: text; --json means json)")
+      ->check(CLI::IsMember({"text", "json", "ndjson", "ids", "paths", "csv"}));
   sub->add_option("--facet-limit", cmd->request.facet_limit,
                   "Values shown per facet (default: 10; 0 hides facets)");
   sub->callback([cmd, &global, exit_code] { *exit_code = run(*cmd, global); });

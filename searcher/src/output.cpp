@@ -75,25 +75,27 @@ nlohmann::json facet_counts_to_json(const FacetCounts& counts) {
   return values;
 }
 
+nlohmann::json hit_to_json(const Hit& hit) {
+  return {
+      {"id", hit.id},
+      {"title", hit.title},
+      {"date", hit.date},
+      {"year", hit.year ? nlohmann::json(*hit.year) : nlohmann::json()},
+      {"importance", hit.importance ? nlohmann::json(*hit.importance) : nlohmann::json()},
+      {"path", hit.path},
+      {"score", hit.score},
+      {"snippet", hit.snippet},
+      {"lanes", hit.lanes},
+      {"actors", hit.actors},
+      {"tags", hit.tags},
+      {"status", hit.status},
+      {"type", hit.type},
+  };
+}
+
 nlohmann::json search_result_to_json(const SearchResult& result) {
   nlohmann::json hits = nlohmann::json::array();
-  for (const auto& hit : result.hits) {
-    hits.push_back({
-        {"id", hit.id},
-        {"title", hit.title},
-        {"date", hit.date},
-        {"year", hit.year ? nlohmann::json(*hit.year) : nlohmann::json()},
-        {"importance", hit.importance ? nlohmann::json(*hit.importance) : nlohmann::json()},
-        {"path", hit.path},
-        {"score", hit.score},
-        {"snippet", hit.snippet},
-        {"lanes", hit.lanes},
-        {"actors", hit.actors},
-        {"tags", hit.tags},
-        {"status", hit.status},
-        {"type", hit.type},
-    });
-  }
+  for (const auto& hit : result.hits) hits.push_back(hit_to_json(hit));
   nlohmann::json facets = nlohmann::json::object();
   nlohmann::json distinct = nlohmann::json::object();
   for (const auto& f : result.facets) {
@@ -257,6 +259,44 @@ void print_stats(const IndexStats& stats, std::ostream& out, const PrintStyle& s
       << "  revision:    " << stats.revision << " (schema " << stats.schema_version << ")\n";
   for (const auto& [name, n] : stats.facet_values)
     out << "  " << name << ":" << std::string(12 - std::min<std::size_t>(name.size(), 11), ' ') << n << " distinct\n";
+}
+
+namespace {
+
+// One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF,
+// with quotes doubled.
+std::string csv_field(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+void print_search_ndjson(const SearchResult& result, std::ostream& out) {
+  for (const auto& hit : result.hits) out << dump_json(hit_to_json(hit)) << "\n";
+}
+
+void print_search_ids(const SearchResult& result, std::ostream& out) {
+  for (const auto& hit : result.hits) out << hit.id << "\n";
+}
+
+void print_search_paths(const SearchResult& result, std::ostream& out) {
+  for (const auto& hit : result.hits) out << hit.path << "\n";
+}
+
+void print_search_csv(const SearchResult& result, std::ostream& out) {
+  out << "id,title,date,importance,path,score,lanes,actors,tags\r\n";
+  for (const auto& hit : result.hits) {
+    char score[32];
+    std::snprintf(score, sizeof score, "%.6g", hit.score);
+    out << csv_field(hit.id) << ',' << csv_field(hit.title) << ',' << csv_field(hit.date)
+        << ',' << (hit.importance ? std::to_string(*hit.importance) : std::string())
+        << ',' << csv_field(hit.path) << ',' << score << ','
+        << csv_field(join(hit.lanes, "; ")) << ',' << csv_field(join(hit.actors, "; "))
+        << ',' << csv_field(join(hit.tags, "; ")) << "\r\n";
+  }
 }
 
 }  // namespace tlsearch

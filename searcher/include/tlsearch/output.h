@@ -28,6 +28,9 @@ namespace tlsearch {
 inline constexpr int kJsonVersion = 1;
 
 nlohmann::json search_result_to_json(const SearchResult& result);
+// One element of "hits" in search_result_to_json(); also one line of
+// --format ndjson.
+nlohmann::json hit_to_json(const Hit& hit);
 nlohmann::json facet_counts_to_json(const FacetCounts& counts);
 nlohmann::json stats_to_json(const IndexStats& stats);
 // {"version":1, "events":[event_to_json...]} for `show`.
@@ -48,6 +51,17 @@ void print_events(const std::vector<Event>& events, std::ostream& out,
                   const PrintStyle& style);
 void print_stats(const IndexStats& stats, std::ostream& out,
                  const PrintStyle& style);
+
+// Formats for scripts (docs/json.md), all in rank order, hits only:
+// ndjson: one hit_to_json() object per line, nothing else (no summary line).
+void print_search_ndjson(const SearchResult& result, std::ostream& out);
+// ids / paths: one hit id, or one absolute file path, per line (like grep -l).
+void print_search_ids(const SearchResult& result, std::ostream& out);
+void print_search_paths(const SearchResult& result, std::ostream& out);
+// csv: RFC 4180 (CRLF line ends, fields quoted when they hold `,` `"` CR or
+// LF), header row `id,title,date,importance,path,score,lanes,actors,tags`;
+// importance empty when unknown; lanes, actors and tags joined with "; ".
+void print_search_csv(const SearchResult& result, std::ostream& out);
 
 // A snippet (HTML-escaped, <mark> highlights) as terminal text: entities
 // decoded, highlights bold when `color`, else left unmarked.
