@@ -162,17 +162,37 @@ Xapian::Document build_document(const Event& event, const FileStamp& stamp,
   return doc;
 }
 
+namespace {
+
+// Unprefixed, unstemmed words only: prefixed and stemmed ("Z") terms start
+// with an upper-case letter; numbers make poor suggestions.
+bool spelling_word(const std::string& term) {
+  unsigned char first = static_cast<unsigned char>(term[0]);
+  return term.size() >= 3 && term.size() <= 40 && std::islower(first);
+}
+
+}  // namespace
+
 void add_spelling_from(const Xapian::Document& document,
                        Xapian::WritableDatabase& db) {
   for (auto it = document.termlist_begin(); it != document.termlist_end();
        ++it) {
     const std::string& term = *it;
-    // Unprefixed, unstemmed words only: prefixed and stemmed ("Z") terms
-    // start with an upper-case letter; numbers make poor suggestions.
-    unsigned char first = static_cast<unsigned char>(term[0]);
-    if (term.size() < 3 || term.size() > 40 || !std::islower(first)) continue;
-    db.add_spelling(term, it.get_wdf());
+    if (spelling_word(term)) db.add_spelling(term, it.get_wdf());
   }
+}
+
+void collect_spelling(const Xapian::Document& document, SpellingCounts& counts) {
+  for (auto it = document.termlist_begin(); it != document.termlist_end();
+       ++it) {
+    const std::string& term = *it;
+    if (spelling_word(term)) counts[term] += it.get_wdf();
+  }
+}
+
+void flush_spelling(SpellingCounts& counts, Xapian::WritableDatabase& db) {
+  for (const auto& [word, freq] : counts) db.add_spelling(word, freq);
+  counts.clear();
 }
 
 }  // namespace tlsearch

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <xapian.h>
 
@@ -41,6 +42,15 @@ Xapian::TermGenerator make_term_generator();
 // Adds the document's plain words to the spelling dictionary of `db`.
 void add_spelling_from(const Xapian::Document& document,
                        Xapian::WritableDatabase& db);
+
+// Word -> summed wdf, gathered in memory so a bulk build calls Xapian's
+// add_spelling() once per distinct word per flush instead of once per word
+// per document (each call is a B-tree lookup for a word not yet buffered).
+using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
+// Adds the words add_spelling_from() would add to `counts`.
+void collect_spelling(const Xapian::Document& document, SpellingCounts& counts);
+// Adds `counts` to the spelling dictionary of `db` and empties it.
+void flush_spelling(SpellingCounts& counts, Xapian::WritableDatabase& db);
 
 }  // namespace tlsearch
 

@@ -1,8 +1,12 @@
 #include "tlsearch/indexer.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,7 +14,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include "document_builder.h"
@@ -291,6 +297,309 @@ void check_duplicate_ids(Xapian::WritableDatabase& db,
   }
 }
 
+
+// ---- Generations -------------------------------------------------------------
+// An index folder holds a Xapian stub file and one database per generation:
+// `db/XAPIANDB` reads "glass gN" and `db/gN/` is the database (Xapian opens a
+// folder holding XAPIANDB through the stub, for reading and writing). A big
+// run builds generation N+1 beside the live one with periodic commits, so
+// its memory is bounded, then renames a new stub over the old one: readers
+// see the old index or the new one, never a mix, and a killed run leaves the
+// old one. Xapian's own compactor swaps stub folders the same way. Folders
+// written by older versions (a database directly in `db/`) are converted at
+// their first rebuild.
+constexpr const char* kStubFile = "XAPIANDB";
+// Documents per shard between commits during a rebuild: bounds the memory of
+// Xapian's in-memory posting buffers (and makes flushing cheaper: a smaller
+// buffer is friendlier to the cache than one holding a whole run).
+constexpr unsigned kRebuildFlushDocs = 1000;
+
+bool has_legacy_database(const fs::path& db) {
+  std::error_code ec;
+  return fs::exists(db / "iamglass", ec);
+}
+
+// The generation folder named by the stub, or "" when there is no stub.
+std::string stub_generation(const fs::path& db) {
+  std::ifstream in(db / kStubFile);
+  std::string backend, name;
+  if (in >> backend >> name) return name;
+  return {};
+}
+
+void sync_path(const fs::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+// Points the stub at `generation` with one atomic rename.
+void write_stub(const fs::path& db, const std::string& generation) {
+  fs::path tmp = db / (std::string(kStubFile) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "glass " << generation << "\n";
+    out.flush();
+    if (!out)
+      throw Error(ErrorKind::kDatabase, "cannot write " + tmp.string());
+  }
+  sync_path(tmp, O_RDONLY);
+  if (::rename(tmp.c_str(), (db / kStubFile).c_str()) != 0)
+    throw Error(ErrorKind::kDatabase, "cannot replace " +
+                                          (db / kStubFile).string() + ": " +
+                                          std::strerror(errno));
+  sync_path(db, O_RDONLY | O_DIRECTORY);
+}
+
+// A new index folder gets the generation layout, with an empty first
+// generation, so the live database can be opened (and locked) through the
+// stub as usual. Existing folders are left as they are.
+void prepare_index_folder(const fs::path& db) {
+  std::error_code ec;
+  if (fs::exists(db / kStubFile, ec) || has_legacy_database(db)) return;
+  fs::create_directories(db, ec);
+  if (ec) return;  // the open that follows reports the problem
+  {
+    Xapian::WritableDatabase first((db / "g1").string(), Xapian::DB_CREATE_OR_OPEN);
+    // Searches made while the first run builds see an empty index.
+    first.set_metadata(schema::kMetaSchemaVersion,
+                       std::to_string(schema::kSchemaVersion));
+    first.commit();
+  }
+  if (!fs::exists(db / kStubFile, ec)) write_stub(db, "g1");
+}
+
+std::string next_generation(const std::string& current) {
+  unsigned long n = 0;
+  if (current.size() > 1 && current[0] == 'g')
+    n = std::strtoul(current.c_str() + 1, nullptr, 10);
+  return "g" + std::to_string(n + 1);
+}
+
+// Removes what a rebuild leaves behind: older generations, crashed builds
+// and, after a conversion, the files of a database written directly in `db`.
+// Only called with the writer lock held, so no other writer uses them.
+void remove_stale(const fs::path& db, const std::string& keep) {
+  std::error_code ec;
+  // iamglass first: from then on the folder opens through the stub.
+  fs::remove(db / "iamglass", ec);
+  for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name == kStubFile || name == keep) continue;
+    bool generation = name.size() > 1 && name[0] == 'g' &&
+                      std::isdigit(static_cast<unsigned char>(name[1]));
+    bool legacy_file = name == "flintlock" || name == "iamglass" ||
+                       (name.size() > 6 && name.compare(name.size() - 6, 6, ".glass") == 0);
+    std::error_code rm;
+    if (generation || legacy_file) fs::remove_all(it->path(), rm);
+  }
+}
+
+// What a worker learnt about one file, kept until the end of the run so that
+// diagnostics are reported in walk order.
+struct Outcome {
+  ParseStatus status = ParseStatus::kError;
+  std::vector<Diagnostic> diagnostics;
+  std::string skip_reason;
+  bool preserve_old = false;  // copy the indexed version (file now unreadable)
+};
+
+// Warns about every event sharing its id with another (a rebuild touched
+// them all, so every id is checked by scanning the id terms).
+void check_all_duplicate_ids(const Xapian::Database& db, Run& run,
+                             IndexSummary& summary) {
+  const std::string prefix = schema::kId;
+  for (auto term = db.allterms_begin(prefix); term != db.allterms_end(prefix);
+       ++term) {
+    if (term.get_termfreq() < 2) continue;
+    std::vector<std::string> paths;
+    for (auto it = db.postlist_begin(*term); it != db.postlist_end(*term); ++it) {
+      FileStamp stamp;
+      std::string path;
+      if (decode_file_slot(db.get_document(*it).get_value(schema::kSlotFile),
+                           &stamp, &path))
+        paths.push_back(path);
+    }
+    std::string id = (*term).substr(prefix.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const std::string& other = paths[i == 0 ? 1 : 0];
+      ++summary.duplicate_ids;
+      Diagnostic d;
+      d.severity = Severity::kWarning;
+      d.path = paths[i];
+      d.message = "duplicate id '" + id + "' (also used by " + other +
+                  (paths.size() > 2
+                       ? " and " + std::to_string(paths.size() - 2) + " more"
+                       : std::string()) +
+                  "); both stay searchable";
+      run.report(d);
+    }
+  }
+}
+
+// Everything the two ways of updating share.
+struct RunState {
+  const IndexOptions& options;
+  Run& run;
+  IndexSummary& summary;
+  Walk& walk;
+  const std::unordered_map<std::string, Indexed>& indexed;
+  std::map<std::string, std::size_t>& skip_reasons;
+};
+
+// Builds a new generation from every candidate and swaps it in. Files are
+// split into one contiguous range per thread; each thread parses, builds and
+// writes its own shard (Xapian has one writer per database), and Xapian's
+// compactor merges the shards into the new generation.
+void rebuild(RunState& state, Xapian::WritableDatabase& live,
+             const std::vector<bool>& is_changed) {
+  const fs::path db_dir = state.options.db_path;
+  const bool legacy = has_legacy_database(db_dir);
+  const std::string generation =
+      next_generation(legacy ? std::string() : stub_generation(db_dir));
+  const fs::path target = db_dir / generation;
+  const fs::path work = db_dir / (generation + ".build");
+  std::error_code ec;
+  fs::remove_all(target, ec);
+  fs::remove_all(work, ec);
+  fs::create_directories(work, ec);
+
+  const auto& candidates = state.walk.candidates;
+  const std::size_t n = candidates.size();
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(
+      std::max<std::size_t>(1, std::min<std::size_t>(threads, n / 64)));
+  std::vector<Outcome> outcomes(n);
+  std::vector<Xapian::WritableDatabase> shards;
+  for (unsigned t = 0; t < threads; ++t)
+    shards.emplace_back((work / ("s" + std::to_string(t))).string(),
+                        Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::exception_ptr> errors(threads);
+  auto worker = [&](unsigned t) {
+    try {
+      Xapian::TermGenerator generator = make_term_generator();
+      SpellingCounts spelling;
+      Xapian::WritableDatabase& shard = shards[t];
+      unsigned pending = 0;
+      const std::size_t first = n * t / threads, last = n * (t + 1) / threads;
+      for (std::size_t i = first; i < last && !failed; ++i) {
+        const Candidate& candidate = candidates[i];
+        ParseResult result = parse_event_file(candidate.path, state.options.limits);
+        Outcome& out = outcomes[i];
+        out.status = result.status;
+        out.skip_reason = std::move(result.skip_reason);
+        if (result.status == ParseStatus::kOk && result.event) {
+          result.event->path = candidate.path;
+          Xapian::Document doc =
+              build_document(*result.event, candidate.stamp, generator);
+          if (state.options.spelling) collect_spelling(doc, spelling);
+          shard.add_document(doc);
+          if (++pending >= kRebuildFlushDocs) {
+            if (state.options.spelling) flush_spelling(spelling, shard);
+            shard.commit();
+            pending = 0;
+          }
+        } else if (state.indexed.count(candidate.path)) {
+          out.preserve_old = result.status == ParseStatus::kError ||
+                             !is_changed[i];
+        }
+        out.diagnostics = std::move(result.diagnostics);
+        ++done;
+        if (t == 0 && i % 64 == 0)
+          state.run.progress(done, n);
+      }
+      if (state.options.spelling) flush_spelling(spelling, shard);
+      shard.commit();
+    } catch (...) {
+      errors[t] = std::current_exception();
+      failed = true;
+    }
+  };
+  {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& thread : pool) thread.join();
+  }
+  for (auto& error : errors)
+    if (error) std::rethrow_exception(error);
+  state.run.progress(n, n);
+
+  // Report in walk order; keep what must survive from the live index.
+  std::set<std::string> seen;
+  std::vector<Xapian::docid> keep;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Candidate& candidate = candidates[i];
+    Outcome& out = outcomes[i];
+    seen.insert(candidate.path);
+    auto old = state.indexed.find(candidate.path);
+    bool was_indexed = old != state.indexed.end();
+    if (out.preserve_old) keep.push_back(old->second.docid);
+    if (!is_changed[i]) continue;  // counted as unchanged, reported before
+    for (const auto& d : out.diagnostics) state.run.report(d);
+    switch (out.status) {
+      case ParseStatus::kOk:
+        ++(was_indexed ? state.summary.updated : state.summary.added);
+        break;
+      case ParseStatus::kSkipped:
+        ++state.summary.skipped;
+        ++state.skip_reasons[out.skip_reason.empty() ? std::string("not an event")
+                                                     : out.skip_reason];
+        if (was_indexed) ++state.summary.removed;
+        break;
+      case ParseStatus::kError:
+        ++state.summary.errors;
+        if (out.diagnostics.empty())
+          state.run.report(file_error(candidate.path, "cannot read event"));
+        break;
+    }
+  }
+  outcomes = {};
+  for (const auto& [path, entry] : state.indexed) {
+    if (seen.count(path)) continue;
+    if (under_roots(path, state.walk))
+      ++state.summary.removed;
+    else
+      keep.push_back(entry.docid);  // indexed from another folder: kept
+  }
+  std::sort(keep.begin(), keep.end());
+  for (Xapian::docid docid : keep) shards[0].add_document(live.get_document(docid));
+  if (state.options.spelling) {
+    // Words of kept documents are in the live dictionary only.
+    SpellingCounts spelling;
+    for (Xapian::docid docid : keep) collect_spelling(live.get_document(docid), spelling);
+    flush_spelling(spelling, shards[0]);
+  }
+  for (auto it = live.metadata_keys_begin(); it != live.metadata_keys_end(); ++it)
+    shards[0].set_metadata(*it, live.get_metadata(*it));
+  shards[0].set_metadata(schema::kMetaSchemaVersion,
+                         std::to_string(schema::kSchemaVersion));
+  for (auto& shard : shards) {
+    shard.commit();
+    shard.close();
+  }
+
+  {
+    Xapian::Database sources;
+    for (unsigned t = 0; t < threads; ++t)
+      sources.add_database(Xapian::Database((work / ("s" + std::to_string(t))).string()));
+    sources.compact(target.string(), Xapian::Compactor::STANDARD);
+  }
+  fs::remove_all(work, ec);
+  {
+    Xapian::Database fresh(target.string());
+    check_all_duplicate_ids(fresh, state.run, state.summary);
+    state.summary.documents = fresh.get_doccount();
+  }
+  write_stub(db_dir, generation);
+  live.close();
+  remove_stale(db_dir, generation);
+}
+
 }  // namespace
 
 IndexSummary index_paths(const std::vector<fs::path>& inputs,
@@ -310,6 +619,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     std::error_code ec;
     if (options.db_path.has_parent_path())
       fs::create_directories(options.db_path.parent_path(), ec);
+    prepare_index_folder(options.db_path);
     db.emplace(db_path, Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::DatabaseLockError&) {
     throw Error(ErrorKind::kDatabase,
@@ -324,7 +634,6 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
   try {
     check_schema(*db, db_path);
     auto indexed = load_indexed(*db);
-    db->begin_transaction();
 
     for (const auto& problem : walk.problems) run.report(problem);
     summary.errors += walk.problems.size();
@@ -350,6 +659,24 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
 
     std::map<std::string, std::size_t> skip_reasons(
         summary.skip_reasons.begin(), summary.skip_reasons.end());
+    // Most files changed (a first run, --force): build a new generation
+    // beside the live one, in parallel and with bounded memory, and swap it
+    // in. Otherwise update the live database in one transaction.
+    if (!changed.empty() &&
+        (options.force || indexed.empty() ||
+         changed.size() * 2 > walk.candidates.size())) {
+      std::vector<bool> is_changed(walk.candidates.size(), false);
+      for (const Candidate* c : changed)
+        is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;
+      RunState state{options, run, summary, walk, indexed, skip_reasons};
+      rebuild(state, *db, is_changed);
+      summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
+      summary.seconds = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+      return summary;
+    }
+    db->begin_transaction();
     std::vector<std::pair<std::string, std::string>> touched;
     const std::size_t total = walk.candidates.size();
     std::size_t done = summary.unchanged;
@@ -372,8 +699,13 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
         switch (item.result.status) {
           case ParseStatus::kOk:
             if (options.spelling) add_spelling_from(*item.document, *db);
-            db->replace_document(unique_term_for_path(candidate.path),
-                                 *item.document);
+            // The docid is known from the stamp scan: replacing by unique
+            // term would look the term up, which makes Xapian flush its
+            // buffered document lengths on every call (quadratic in a run).
+            if (was_indexed)
+              db->replace_document(old->second.docid, *item.document);
+            else
+              db->add_document(*item.document);
             ++(was_indexed ? summary.updated : summary.added);
             touched.emplace_back(item.result.event->id, candidate.path);
             break;

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
@@ -171,11 +173,23 @@ void set_sort(Xapian::Enquire& enquire, SortOrder order, bool browsing) {
   }
 }
 
+// Identity of the index folder's stub file (XAPIANDB): the indexer swaps in
+// a rebuilt generation by renaming a new stub over the old one, which
+// reopen() cannot see, so a changed stub means opening the index afresh.
+// Empty when there is no stub (an index written directly in the folder).
+std::string stub_signature(const fs::path& db_path) {
+  struct stat st;
+  if (::stat((db_path / "XAPIANDB").c_str(), &st) != 0) return {};
+  return std::to_string(st.st_ino) + ':' + std::to_string(st.st_mtim.tv_sec) +
+         '.' + std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
+}
+
 }  // namespace
 
 struct Searcher::Impl {
   fs::path path;
   Xapian::Database db;
+  std::string stub;  // stub_signature() when db was opened
 
   SearchResult run(const SearchRequest& request);
   // Runs `fn`, reopening and retrying when a commit changed the database
@@ -184,12 +198,25 @@ struct Searcher::Impl {
   auto guarded(Fn fn) -> decltype(fn()) {
     for (int attempt = 1;; ++attempt) {
       try {
-        db.reopen();
+        std::string current = stub_signature(path);
+        if (current != stub) {
+          db = Xapian::Database(path.string());
+          stub = current;
+        } else {
+          db.reopen();
+        }
         return fn();
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= kRetries)
           throw Error(ErrorKind::kDatabase,
                       "the index kept changing while being read; try again");
+      } catch (const Xapian::DatabaseOpeningError& e) {
+        // The generation named by the stub was replaced between reading the
+        // stub and opening it: read the stub again.
+        stub = "?";
+        if (attempt >= kRetries)
+          throw Error(ErrorKind::kDatabase, "cannot read index " + path.string() +
+                                                ": " + e.get_description());
       } catch (const Xapian::Error& e) {
         throw Error(ErrorKind::kDatabase,
                     "cannot read index " + path.string() + ": " + e.get_description());
@@ -207,6 +234,7 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
                     "; create one with `tlsearch index --db " + db_path.string() +
                     " FOLDER`");
   try {
+    impl_->stub = stub_signature(db_path);
     impl_->db = Xapian::Database(db_path.string());
   } catch (const Xapian::Error& e) {
     throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +

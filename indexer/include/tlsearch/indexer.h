@@ -8,9 +8,12 @@
 //
 // Indexing is incremental: a file whose size and modification time match the
 // index is not read again; changed files are re-read; files that disappeared
-// from a folder being indexed are removed. All changes of one run are
-// committed in one Xapian transaction, so a reader sees the old index or the
-// new one, never a mix, and a run killed half-way leaves the old index.
+// from a folder being indexed are removed. A reader sees the old index or the
+// new one, never a mix, and a run killed half-way leaves the old index: a run
+// changing few files commits them in one Xapian transaction; a run changing
+// most of them (the first, --force) builds a new generation of the index
+// beside the live one, in parallel shards with bounded memory, and swaps it
+// in by renaming the folder's Xapian stub file (docs/schema.md).
 #ifndef TLSEARCH_INDEXER_H
 #define TLSEARCH_INDEXER_H
 
