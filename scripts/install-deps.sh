@@ -7,6 +7,7 @@ packages=(
   libxapian-dev xapian-tools libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev catch2 nlohmann-json3-dev libfmt-dev
+  libcpp-httplib-dev
   python3  # tests/capi: the Python ctypes example
 )
 missing=()

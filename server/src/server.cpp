@@ -1,0 +1,406 @@
+#include "tlsearch/server.h"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "request_params.h"
+#include "tlsearch/error.h"
+#include "tlsearch/output.h"
+#include "tlsearch/searcher.h"
+#include "web_assets.h"
+
+namespace tlsearch {
+namespace {
+
+namespace fs = std::filesystem;
+using httplib::Request;
+using httplib::Response;
+
+// Nothing the API accepts has a body; a few KiB leave room for clients that
+// send one anyway before they get their 405.
+constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+// Requests served on one keep-alive connection before it is closed. Each
+// connection holds a worker while open, so a bounded count lets queued
+// connections take turns instead of waiting for an idle one to time out.
+constexpr std::size_t kKeepAliveRequests = 100;
+constexpr time_t kKeepAliveSeconds = 2;
+
+// The page runs only its own script and style, talks only to this server,
+// and cannot be framed: even if event text slipped through unescaped, an
+// inline script or handler would not run.
+constexpr const char* kPageSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// Searchers are not thread-safe and opening one costs a few system calls,
+// so workers lease one each, and the pool keeps them between requests.
+// At most one per worker thread exists.
+class SearcherPool {
+ public:
+  explicit SearcherPool(fs::path path) : path_(std::move(path)) {}
+
+  // Runs fn(Searcher&) with a Searcher no other thread uses meanwhile. A
+  // Searcher that failed with a database error is dropped, not pooled, so
+  // the next request opens the index afresh (it may have been replaced).
+  template <typename Fn>
+  auto with_searcher(Fn fn) -> decltype(fn(std::declval<Searcher&>())) {
+    std::unique_ptr<Searcher> searcher = take();
+    try {
+      auto result = fn(*searcher);
+      give_back(std::move(searcher));
+      return result;
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kUsage || e.kind() == ErrorKind::kQuery)
+        give_back(std::move(searcher));
+      throw;
+    }
+  }
+
+ private:
+  std::unique_ptr<Searcher> take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        std::unique_ptr<Searcher> searcher = std::move(free_.back());
+        free_.pop_back();
+        return searcher;
+      }
+    }
+    return std::make_unique<Searcher>(path_);
+  }
+  void give_back(std::unique_ptr<Searcher> searcher) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(std::move(searcher));
+  }
+
+  fs::path path_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Searcher>> free_;
+};
+
+void send_json(Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  // Results change whenever the index does.
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(dump_json(body) + "\n", "application/json; charset=utf-8");
+}
+
+void send_error(Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", {{"message", message}, {"status", status}}}});
+}
+
+// Library errors: the client's fault (400) or the index's (503). No error
+// a request can provoke is a 500; that is kept for our own bugs.
+int status_for(const Error& e) {
+  switch (e.kind()) {
+    case ErrorKind::kUsage:
+    case ErrorKind::kQuery:
+      return 400;
+    case ErrorKind::kDatabase:
+    case ErrorKind::kIo:
+      return 503;
+  }
+  return 500;
+}
+
+const char* default_message(int status) {
+  switch (status) {
+    case 400: return "bad request";
+    case 404: return "no such route";
+    case 405: return "method not allowed: the API is read-only (GET)";
+    case 413: return "request too large";
+    case 414: return "request URI too long (at most 8192 bytes)";
+    default: return status >= 500 ? "internal server error" : "request failed";
+  }
+}
+
+std::string etag_of(const server::Asset& asset) {
+  std::uint64_t hash = 1469598103934665603ull;  // FNV-1a 64
+  for (std::size_t i = 0; i < asset.size; ++i) {
+    hash ^= asset.data[i];
+    hash *= 1099511628211ull;
+  }
+  char text[24];
+  std::snprintf(text, sizeof text, "\"%016llx\"", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+// Time each request took, for the log line: set when routing starts, read
+// when the response is written, both on the worker thread serving it.
+thread_local std::chrono::steady_clock::time_point request_started;
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServeOptions options;
+  server::ParamLimits limits;
+  SearcherPool pool;
+  httplib::Server http;
+  std::vector<std::pair<const server::Asset*, std::string>> assets;  // with ETags
+  int port = -1;
+
+  std::mutex state_mutex;
+  bool stopped = false;
+  std::atomic<bool> running{false};
+  std::mutex log_mutex;
+
+  explicit Impl(ServeOptions opts)
+      : options(std::move(opts)), pool(options.db_path) {}
+
+  void setup();
+  // Wraps an API handler: library errors become JSON errors with their
+  // status, anything else a 500 that names no internals.
+  template <typename Fn>
+  httplib::Server::Handler api(Fn fn) {
+    return [this, fn](const Request& req, Response& res) {
+      try {
+        fn(req, res);
+      } catch (const Error& e) {
+        send_error(res, status_for(e), e.what());
+      } catch (const std::bad_alloc&) {
+        send_error(res, 503, "out of memory");
+      } catch (const std::exception& e) {
+        log(std::string("internal error: ") + e.what());
+        send_error(res, 500, "internal server error");
+      }
+    };
+  }
+  void log(const std::string& line) {
+    if (!options.on_request) return;
+    std::lock_guard<std::mutex> lock(log_mutex);
+    options.on_request(line);
+  }
+  void search(const Request& req, Response& res);
+  void serve_asset(const Request& req, Response& res);
+};
+
+void HttpServer::Impl::search(const Request& req, Response& res) {
+  server::SearchParams params = server::parse_search_params(req.params, limits);
+  params.request.time_limit_seconds = options.time_limit_seconds;
+  SearchResult result =
+      pool.with_searcher([&](Searcher& s) { return s.search(params.request); });
+  nlohmann::json json = search_result_to_json(result);
+  if (!params.facets.empty()) {
+    for (const char* key : {"facets", "facet_distinct"}) {
+      if (!json.contains(key)) continue;
+      nlohmann::json kept = nlohmann::json::object();
+      for (const auto& name : params.facets)
+        if (json[key].contains(name)) kept[name] = json[key][name];
+      json[key] = std::move(kept);
+    }
+  }
+  send_json(res, 200, json);
+}
+
+void HttpServer::Impl::serve_asset(const Request& req, Response& res) {
+  const std::string path = req.path == "/" ? "/index.html" : req.path;
+  for (const auto& [asset, etag] : assets) {
+    if (path != asset->path) continue;
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "no-cache");
+    if (std::string(asset->content_type).rfind("text/html", 0) == 0) {
+      res.set_header("Content-Security-Policy", kPageSecurityPolicy);
+      res.set_header("X-Frame-Options", "DENY");
+    }
+    if (req.get_header_value("If-None-Match") == etag) {
+      res.status = 304;
+      return;
+    }
+    res.status = 200;
+    res.set_content(reinterpret_cast<const char*>(asset->data), asset->size,
+                    asset->content_type);
+    return;
+  }
+  send_error(res, 404, "no such page: " + req.path);
+}
+
+void HttpServer::Impl::setup() {
+  limits.max_limit = options.max_limit;
+  limits.max_facet_limit = options.max_facet_limit;
+  for (const auto& asset : server::web_assets()) assets.emplace_back(&asset, etag_of(asset));
+
+  std::size_t threads = options.threads;
+  if (threads == 0)
+    threads = std::max<std::size_t>(8, 4 * std::max(1u, std::thread::hardware_concurrency()));
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
+  // a second server share the port silently instead of failing to start.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  http.set_payload_max_length(kMaxBodyBytes);
+  http.set_keep_alive_max_count(kKeepAliveRequests);
+  http.set_keep_alive_timeout(kKeepAliveSeconds);
+
+  httplib::Headers headers = {{"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "no-referrer"}};
+  if (!options.cors_origin.empty()) {
+    headers.emplace("Access-Control-Allow-Origin", options.cors_origin);
+    headers.emplace("Vary", "Origin");
+  }
+  http.set_default_headers(headers);
+
+  http.set_pre_routing_handler([](const Request&, Response&) {
+    request_started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Called for every response of 400 and above, including ours: fill in a
+  // JSON body only where the library left none (unknown route, URI too long).
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const Request&, Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    send_error(res, res.status, default_message(res.status));
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http.set_exception_handler([this](const Request&, Response& res, std::exception_ptr) {
+    log("internal error in a handler");
+    send_error(res, 500, "internal server error");
+  });
+  if (options.on_request) {
+    http.set_logger([this](const Request& req, const Response& res) {
+      double ms = std::chrono::duration<double, std::milli>(
+                      std::chrono::steady_clock::now() - request_started)
+                      .count();
+      char took[32];
+      std::snprintf(took, sizeof took, " %.1fms", ms);
+      log(req.method + " " + req.target + " " + std::to_string(res.status) + took);
+    });
+  }
+
+  http.Get("/healthz", api([this](const Request& req, Response& res) {
+    server::expect_no_params(req.params);
+    SearchRequest request;
+    request.limit = 0;
+    request.facet_limit = 0;
+    SearchResult result = pool.with_searcher([&](Searcher& s) { return s.search(request); });
+    send_json(res, 200, {{"status", "ok"}, {"documents", result.total}});
+  }));
+  http.Get("/api/search", api([this](const Request& req, Response& res) { search(req, res); }));
+  http.Get(R"(/api/events/(.+))", api([this](const Request& req, Response& res) {
+    server::expect_no_params(req.params);
+    const std::string id = req.matches[1];
+    std::vector<Event> events =
+        pool.with_searcher([&](Searcher& s) { return s.find_events(id); });
+    if (events.empty()) {
+      send_error(res, 404, "no event with id '" + id + "'");
+      return;
+    }
+    send_json(res, 200, events_to_json(events));
+  }));
+  http.Get(R"(/api/facets/([^/]+))", api([this](const Request& req, Response& res) {
+    server::FacetParams params = server::parse_facet_params(req.params, limits);
+    const std::string facet = req.matches[1];
+    FacetCounts counts = pool.with_searcher(
+        [&](Searcher& s) { return s.facet_values(facet, params.prefix, params.limit); });
+    // The values in the shared shape, with what they are values of.
+    send_json(res, 200,
+              {{"version", kJsonVersion}, {"facet", counts.name}, {"prefix", params.prefix},
+               {"distinct", counts.distinct}, {"values", facet_counts_to_json(counts)}});
+  }));
+  http.Get("/api/stats", api([this](const Request& req, Response& res) {
+    server::expect_no_params(req.params);
+    IndexStats stats = pool.with_searcher([](Searcher& s) { return s.stats(); });
+    send_json(res, 200, stats_to_json(stats));
+  }));
+  // The page's files, by exact name only: there is no file system behind
+  // this, so no path can reach anything else.
+  http.Get(R"(/[^/]*)", [this](const Request& req, Response& res) { serve_asset(req, res); });
+
+  auto not_allowed = [](const Request&, Response& res) {
+    res.set_header("Allow", "GET, HEAD");
+    send_error(res, 405, default_message(405));
+  };
+  http.Post(".*", not_allowed);
+  http.Put(".*", not_allowed);
+  http.Patch(".*", not_allowed);
+  http.Delete(".*", not_allowed);
+  http.Options(".*", [this, not_allowed](const Request& req, Response& res) {
+    const bool api_path = req.path.rfind("/api/", 0) == 0 || req.path == "/healthz";
+    if (options.cors_origin.empty() || !api_path) {
+      not_allowed(req, res);
+      return;
+    }
+    // CORS preflight: the API is GET only and takes no credentials.
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Methods", "GET, HEAD");
+    res.set_header("Access-Control-Allow-Headers", "Content-Type");
+    res.set_header("Access-Control-Max-Age", "600");
+  });
+}
+
+HttpServer::HttpServer(ServeOptions options) {
+  if (options.port < 0 || options.port > 65535)
+    throw Error(ErrorKind::kUsage,
+                "port must be from 0 to 65535, not " + std::to_string(options.port));
+  // Open the index once now, so a wrong --db fails at start, not on the
+  // first request.
+  Searcher check(options.db_path);
+  impl_ = std::make_unique<Impl>(std::move(options));
+  impl_->setup();
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+int HttpServer::bind() {
+  const ServeOptions& o = impl_->options;
+  errno = 0;
+  int port = o.port;
+  bool ok;
+  if (o.port == 0) {
+    port = impl_->http.bind_to_any_port(o.host);
+    ok = port > 0;
+  } else {
+    ok = impl_->http.bind_to_port(o.host, o.port);
+  }
+  if (!ok) {
+    std::string why = errno ? std::string(": ") + std::strerror(errno) : std::string();
+    throw Error(ErrorKind::kIo, "cannot listen on " + o.host + " port " +
+                                    std::to_string(o.port) + why);
+  }
+  impl_->port = port;
+  return port;
+}
+
+void HttpServer::run() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->state_mutex);
+    if (impl_->stopped) return;
+    impl_->running = true;
+  }
+  impl_->http.listen_after_bind();
+  impl_->running = false;
+}
+
+void HttpServer::stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->state_mutex);
+    impl_->stopped = true;
+  }
+  // httplib's stop() does nothing until its accept loop has started, so
+  // wait for that when run() is just starting.
+  while (impl_->running && !impl_->http.is_running())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->http.stop();
+}
+
+std::string HttpServer::url() const {
+  const std::string& host = impl_->options.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port) + "/";
+}
+
+}  // namespace tlsearch
