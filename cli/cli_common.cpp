@@ -39,4 +39,20 @@ void print_error(const std::string& message) {
   std::cerr << "tlsearch: " << message << "\n";
 }
 
+CLI::Validator whole_number(std::uintmax_t min, std::uintmax_t max) {
+  const std::string range = std::to_string(min) + " to " + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& input) -> std::string {
+        const std::string problem =
+            "must be a whole number from " + range + ", not '" + input + "'";
+        if (input.empty() || input.size() > 19 ||
+            input.find_first_not_of("0123456789") != std::string::npos)
+          return problem;
+        const std::uintmax_t value = std::stoull(input);
+        if (value < min || value > max) return problem;
+        return {};
+      },
+      "INT in [" + range + "]");
+}
+
 }  // namespace tlsearch::cli

@@ -3,6 +3,7 @@
 #ifndef TLSEARCH_CLI_COMMON_H
 #define TLSEARCH_CLI_COMMON_H
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -31,6 +32,11 @@ bool use_color(const GlobalOptions& options, int fd);
 
 // Prints "tlsearch: message" to stderr.
 void print_error(const std::string& message);
+
+// Accepts only digits with a value from `min` to `max`. CLI11 itself reads
+// `--limit -5` into an unsigned option as 2^64-5 and a 25-digit number as
+// the largest value, so every numeric option goes through this.
+CLI::Validator whole_number(std::uintmax_t min, std::uintmax_t max);
 
 // Subcommands: each registers itself on `app` and returns the exit code
 // through `*exit_code` when it runs.

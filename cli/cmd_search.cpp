@@ -70,18 +70,22 @@ void register_search(CLI::App& app, GlobalOptions& global, int* exit_code) {
   sub->add_option("--type", cmd->request.types, "Only this type (repeatable; OR)");
   sub->add_option("--from", cmd->request.from, "From this date: YYYY, YYYY-MM or YYYY-MM-DD");
   sub->add_option("--to", cmd->request.to, "Up to this date, inclusive");
-  sub->add_option("--min-importance", cmd->min_importance, "Only importance >= N (1-10)");
+  sub->add_option("--min-importance", cmd->min_importance, "Only importance >= N (1-10)")
+      ->check(whole_number(1, 10));
   sub->add_option("--sort", cmd->sort,
                   "relevance, date, -date or importance (default: relevance; "
                   "date when browsing)");
-  sub->add_option("--offset", cmd->request.offset, "Skip the first N hits");
-  sub->add_option("-n,--limit", cmd->request.limit, "Hits to show (default: 10, at most 10000)");
+  sub->add_option("--offset", cmd->request.offset, "Skip the first N hits")
+      ->check(whole_number(0, 4294967295u));  // Xapian counts documents in 32 bits
+  sub->add_option("-n,--limit", cmd->request.limit, "Hits to show (default: 10, at most 10000)")
+      ->check(whole_number(0, 10000));
   sub->add_option("--format", cmd->format,
                   "Output: text, json, ndjson (one hit per line), ids or paths (one "
                   "per line), csv (default: text; --json means json)")
       ->check(CLI::IsMember({"text", "json", "ndjson", "ids", "paths", "csv"}));
   sub->add_option("--facet-limit", cmd->request.facet_limit,
-                  "Values shown per facet (default: 10; 0 hides facets)");
+                  "Values shown per facet (default: 10; 0 hides facets)")
+      ->check(whole_number(0, 100000));
   sub->callback([cmd, &global, exit_code] { *exit_code = run(*cmd, global); });
 }
 

@@ -32,9 +32,18 @@
 namespace tlsearch {
 namespace {
 
-// Most YAML nodes walked for one file. Real front matter has a few hundred;
-// the budget only stops alias bombs (`[*a, *a, ...]` nested a few times).
-constexpr std::size_t kMaxYamlNodes = 100000;
+// Most YAML nodes walked, or JSON values parsed, for one file. Real front
+// matter has a few hundred; the budget stops alias bombs (`[*a, *a, ...]`
+// nested a few times) and JSON made of millions of tiny values, each of
+// which costs a parser node.
+constexpr std::size_t kMaxNodes = 100000;
+
+// Distinct [[wikilinks]] kept per event (each is a term of its document).
+constexpr std::size_t kMaxLinks = 1000;
+
+// Warnings kept per file; the rest are counted in one last warning, so a
+// file repeating a bad key a million times cannot flood the output.
+constexpr std::size_t kMaxWarnings = 50;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
@@ -109,15 +118,32 @@ class Reporter {
     error(line, column, std::move(message));
     ParseResult result;
     result.status = ParseStatus::kError;
-    result.diagnostics = std::move(diagnostics_);
+    result.diagnostics = take_diagnostics();
     return result;
   }
 
-  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+  // The diagnostics so far, with a last warning counting those dropped.
+  std::vector<Diagnostic> take_diagnostics() {
+    if (dropped_ > 0) {
+      Diagnostic d;
+      d.severity = Severity::kWarning;
+      d.path = path_;
+      d.message = std::to_string(dropped_) + " more warnings not shown";
+      diagnostics_.push_back(std::move(d));
+      dropped_ = 0;
+    }
+    return std::move(diagnostics_);
+  }
+
   const std::string& path() const { return path_; }
 
  private:
   void add(Severity severity, int line, int column, std::string message) {
+    if (severity == Severity::kWarning && warnings_ >= kMaxWarnings) {
+      ++dropped_;
+      return;
+    }
+    if (severity == Severity::kWarning) ++warnings_;
     Diagnostic d;
     d.severity = severity;
     d.path = path_;
@@ -129,6 +155,8 @@ class Reporter {
 
   std::string path_;
   std::vector<Diagnostic> diagnostics_;
+  std::size_t warnings_ = 0;
+  std::size_t dropped_ = 0;
 };
 
 // ---- Front matter ---------------------------------------------------------
@@ -270,10 +298,19 @@ int find_excess_yaml_nesting(std::string_view yaml, int limit) {
   return -1;
 }
 
-// Offset of the first bracket nesting deeper than `limit` in JSON text, or
-// npos. Exact, since JSON strings are easy to skip.
-std::size_t find_excess_json_nesting(std::string_view json, int limit) {
+// What a cheap pass over JSON text finds before the parser sees it.
+struct JsonScan {
+  std::size_t too_deep = std::string_view::npos;  // offset nesting > limit
+  std::size_t too_many = std::string_view::npos;  // offset past the budget
+};
+
+// Finds the first bracket nesting deeper than `limit` and the point where
+// the values (at most one per bracket or comma, outside strings) exceed
+// kMaxNodes. Exact enough, since JSON strings are easy to skip.
+JsonScan scan_json(std::string_view json, int limit) {
+  JsonScan scan;
   int depth = 0;
+  std::size_t values = 1;
   bool in_string = false;
   for (std::size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];
@@ -282,15 +319,27 @@ std::size_t find_excess_json_nesting(std::string_view json, int limit) {
         ++i;
       else if (c == '"')
         in_string = false;
-    } else if (c == '"') {
+      continue;
+    }
+    if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > limit) return i;
+      if (++depth > limit) {
+        scan.too_deep = i;
+        return scan;
+      }
+      ++values;
     } else if (c == ']' || c == '}') {
       --depth;
+    } else if (c == ',') {
+      ++values;
+    }
+    if (values > kMaxNodes) {
+      scan.too_many = i;
+      return scan;
     }
   }
-  return std::string_view::npos;
+  return scan;
 }
 
 // ---- YAML and JSON to Value -----------------------------------------------
@@ -303,9 +352,9 @@ class YamlConverter {
   // Converts `node`; false when the node budget or depth ran out, with
   // failure() saying which.
   bool convert(const YAML::Node& node, Value* out, int depth = 0) {
-    if (++visited_ > kMaxYamlNodes) {
+    if (++visited_ > kMaxNodes) {
       failure_ = "front matter expands to more than " +
-                 std::to_string(kMaxYamlNodes) +
+                 std::to_string(kMaxNodes) +
                  " YAML nodes (aliases repeated too often?)";
       return false;
     }
@@ -774,13 +823,47 @@ ParseResult success(Event event, Reporter& reporter) {
   ParseResult result;
   result.status = ParseStatus::kOk;
   result.event = std::move(event);
-  result.diagnostics = std::move(reporter.diagnostics());
+  result.diagnostics = reporter.take_diagnostics();
   return result;
 }
 
-void set_body(std::string_view markdown, Event* event) {
+// `line`: where the body starts in the file, 0 when unknown (JSON).
+void set_body(std::string_view markdown, int line, Event* event,
+              const ParseLimits& limits, Reporter& reporter) {
   event->body_markdown = std::string(markdown);
-  internal::MarkdownContent content = internal::convert_markdown(markdown);
+  internal::MarkdownLimits md;
+  md.max_bytes = static_cast<std::size_t>(
+      std::min<std::uintmax_t>(limits.max_body_bytes, SIZE_MAX));
+  md.max_nesting = limits.max_nesting;
+  internal::MarkdownContent content = internal::convert_markdown(markdown, md);
+  if (content.text.size() > md.max_bytes) {
+    // Cut at a word boundary (and so never inside a UTF-8 sequence).
+    std::size_t cut = content.text.find_last_of(" \n\t", md.max_bytes);
+    if (cut == std::string::npos) cut = md.max_bytes;
+    while (cut > 0 &&
+           (static_cast<unsigned char>(content.text[cut]) & 0xC0) == 0x80)
+      --cut;
+    content.text.resize(cut);
+    const std::string first =
+        "only its first " + std::to_string(md.max_bytes) + " bytes are indexed";
+    reporter.warn(line, 0,
+                  content.plain_text_reason.empty()
+                      ? "the text of the body is larger than " +
+                            std::to_string(md.max_bytes) + " bytes; " + first
+                      : content.plain_text_reason +
+                            "; it is read as plain text and " + first);
+  } else if (!content.plain_text_reason.empty()) {
+    reporter.warn(line, 0,
+                  content.plain_text_reason +
+                      "; it is indexed as plain text, not Markdown");
+  }
+  if (content.links.size() > kMaxLinks) {
+    reporter.warn(line, 0,
+                  "the body links to " + std::to_string(content.links.size()) +
+                      " events; only the first " + std::to_string(kMaxLinks) +
+                      " are kept");
+    content.links.resize(kMaxLinks);
+  }
   event->body_text = std::move(content.text);
   event->links = std::move(content.links);
 }
@@ -793,7 +876,7 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
       ParseResult result;
       result.status = ParseStatus::kSkipped;
       result.skip_reason = "no front matter";
-      result.diagnostics = std::move(reporter.diagnostics());
+      result.diagnostics = reporter.take_diagnostics();
       return result;
     }
     case Split::kUnclosed:
@@ -804,6 +887,13 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
       break;
   }
 
+  if (fm.yaml.size() > limits.max_front_matter_bytes) {
+    return reporter.fail(fm.yaml_line, 0,
+                         "front matter too large (" +
+                             std::to_string(fm.yaml.size()) + " bytes, limit " +
+                             std::to_string(limits.max_front_matter_bytes) +
+                             ")");
+  }
   if (int line = find_excess_yaml_nesting(fm.yaml, limits.max_nesting);
       line >= 0) {
     return reporter.fail(line + fm.yaml_line, 0,
@@ -857,8 +947,8 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
 
   Event event = new_event(reporter.path());
   EventBuilder(&event, &reporter).build(fields, false);
-  set_body(fm.body, &event);
   event.body_line = fm.body_line;
+  set_body(fm.body, fm.body_line, &event, limits, reporter);
   return success(std::move(event), reporter);
 }
 
@@ -871,10 +961,16 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     if (line == 1) column += static_cast<int>(bom);
     return reporter.fail(line, column, message);
   };
-  if (std::size_t at = find_excess_json_nesting(text, limits.max_nesting);
-      at != std::string_view::npos) {
-    return fail_at(at, "JSON nests deeper than " +
-                           std::to_string(limits.max_nesting) + " levels");
+  const JsonScan scan = scan_json(text, limits.max_nesting);
+  if (scan.too_deep != std::string_view::npos) {
+    return fail_at(scan.too_deep, "JSON nests deeper than " +
+                                      std::to_string(limits.max_nesting) +
+                                      " levels");
+  }
+  if (scan.too_many != std::string_view::npos) {
+    return fail_at(scan.too_many, "JSON has more than " +
+                                      std::to_string(kMaxNodes) +
+                                      " values");
   }
   // ordered_json keeps the file's key order, which decides the first
   // spelling of a lane and which duplicate wins.
@@ -906,7 +1002,7 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
   Event event = new_event(reporter.path());
   EventBuilder(&event, &reporter).build(fields, true);
   const std::string body = event.body_markdown;
-  set_body(body, &event);
+  set_body(body, 0, &event, limits, reporter);
   return success(std::move(event), reporter);
 }
 

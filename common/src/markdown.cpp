@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "markdown_internal.h"
@@ -108,14 +109,17 @@ class TextBuilder {
   void replace_wikilinks(std::string_view run) {
     std::size_t pos = 0;
     while (pos < run.size()) {
-      const std::size_t open = run.find("[[", pos);
+      std::size_t open = run.find("[[", pos);
       if (open == std::string_view::npos) break;
       const std::size_t close = run.find("]]", open + 2);
       if (close == std::string_view::npos) break;
+      // The innermost `[[` before the `]]` (`[[[x]]` links x). Each byte is
+      // looked at a bounded number of times: `[[[[…]]` must not be quadratic.
+      open = run.rfind("[[", close - 1);
       std::string_view inner = run.substr(open + 2, close - open - 2);
       if (inner.find_first_of("[]\n") != std::string_view::npos) {
-        out_ += run.substr(pos, open + 1 - pos);  // `[[[x]]`: skip one `[`
-        pos = open + 1;
+        out_ += run.substr(pos, close + 1 - pos);  // no link ends at this `]]`
+        pos = close + 1;
         continue;
       }
       std::string_view target = inner, label;
@@ -144,8 +148,7 @@ class TextBuilder {
     }
     if (target.empty()) return;
     std::string link(target);
-    for (const std::string& existing : links_)
-      if (existing == link) return;
+    if (!seen_links_.insert(link).second) return;
     links_.push_back(std::move(link));
   }
 
@@ -178,6 +181,7 @@ class TextBuilder {
   std::string out_;
   std::string run_;
   std::vector<std::string> links_;
+  std::unordered_set<std::string> seen_links_;  // a body may have 10^6 links
 };
 
 // Text of raw HTML with the tags removed, so `<details>Why</details>` still
@@ -210,12 +214,90 @@ bool in_tight_list(cmark_node* paragraph) {
   return list != nullptr && cmark_node_get_list_tight(list) != 0;
 }
 
+// Why `markdown` should not be given to cmark-gfm (see MarkdownLimits), or
+// "" when it can be. One linear pass.
+std::string pathological_markdown(std::string_view markdown,
+                                  const internal::MarkdownLimits& limits) {
+  if (markdown.size() > limits.max_bytes)
+    return "the body is larger than " + std::to_string(limits.max_bytes) +
+           " bytes";
+  std::size_t pos = 0;
+  int line_no = 0;
+  while (pos < markdown.size()) {
+    std::size_t end = markdown.find('\n', pos);
+    if (end == std::string_view::npos) end = markdown.size();
+    const std::string_view line = markdown.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    // Container markers at the start of the line: `>`, bullets, ordered
+    // list numbers; leading indentation counts as one level per two
+    // columns, the least a nested list item needs.
+    int markers = 0;
+    std::size_t columns = 0;
+    std::size_t i = 0;
+    while (i < line.size()) {
+      const char c = line[i];
+      if (c == ' ' || c == '\t') {
+        if (markers == 0) columns += c == ' ' ? 1 : 4;
+        ++i;
+        continue;
+      }
+      const bool space_after =
+          i + 1 >= line.size() || line[i + 1] == ' ' || line[i + 1] == '\t';
+      if (c == '>') {
+        ++markers;
+        ++i;
+        continue;
+      }
+      if ((c == '-' || c == '*' || c == '+') && space_after) {
+        ++markers;
+        ++i;
+        continue;
+      }
+      std::size_t digits = 0;
+      while (i + digits < line.size() && digits < 10 &&
+             line[i + digits] >= '0' && line[i + digits] <= '9')
+        ++digits;
+      if (digits > 0 && digits < 10 && i + digits < line.size() &&
+          (line[i + digits] == '.' || line[i + digits] == ')') &&
+          (i + digits + 1 >= line.size() || line[i + digits + 1] == ' ' ||
+           line[i + digits + 1] == '\t')) {
+        ++markers;
+        i += digits + 1;
+        continue;
+      }
+      break;
+    }
+    const std::size_t depth = static_cast<std::size_t>(markers) + columns / 2;
+    if (depth > static_cast<std::size_t>(limits.max_nesting))
+      return "line " + std::to_string(line_no) + " of the body nests " +
+             "quotes or lists deeper than " +
+             std::to_string(limits.max_nesting) + " levels";
+    std::size_t bars = 0;
+    for (char c : line) bars += c == '|' ? 1 : 0;
+    if (bars > limits.max_table_columns)
+      return "line " + std::to_string(line_no) + " of the body has more " +
+             "than " + std::to_string(limits.max_table_columns) +
+             " table cells";
+  }
+  return {};
+}
+
 }  // namespace
 
 namespace internal {
 
-MarkdownContent convert_markdown(std::string_view markdown) {
+MarkdownContent convert_markdown(std::string_view markdown,
+                                 const MarkdownLimits& limits) {
   const std::string clean = sanitize_utf8(markdown);
+  if (std::string reason = pathological_markdown(clean, limits);
+      !reason.empty()) {
+    TextBuilder text;
+    text.add_text(clean.c_str());
+    MarkdownContent content = text.finish();
+    content.plain_text_reason = std::move(reason);
+    return content;
+  }
   std::unique_ptr<cmark_node, NodeDeleter> document;
   {
     auto parser = make_parser();

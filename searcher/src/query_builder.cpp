@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <iterator>
+#include <memory>
 #include <regex>
 
 #include "tlsearch/error.h"
@@ -49,37 +50,52 @@ Xapian::Query date_range_query(std::optional<std::int64_t> low,
   return Xapian::Query::MatchAll;
 }
 
+// A malformed date met by a processor. Xapian 1.4's query parser leaks its
+// partial parse when a processor throws (found by fuzz/fuzz_query), so the
+// processors record the problem here and match nothing; parse_query_text()
+// then degrades the query as if the parser had rejected it.
+using DateProblem = std::shared_ptr<std::string>;
+
 // `date:2024` and `date:2024-05`: every event in that year or month.
 class DateFieldProcessor : public Xapian::FieldProcessor {
  public:
+  explicit DateFieldProcessor(DateProblem problem) : problem_(std::move(problem)) {}
   Xapian::Query operator()(const std::string& value) override {
     auto bounds = parse_date_bound(value);
-    if (!bounds)
-      throw Xapian::QueryParserError("invalid date '" + value +
-                                     "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+    if (!bounds) {
+      if (problem_->empty())
+        *problem_ = "invalid date '" + value + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)";
+      return Xapian::Query::MatchNothing;
+    }
     return date_range_query(bounds->low, bounds->high);
   }
+
+ private:
+  DateProblem problem_;
 };
 
 // `date:2020..2024`, `date:2020-03..`, `date:..2019-06-30`.
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
-  DateRangeProcessor() : Xapian::RangeProcessor(schema::kSlotDate, "date:") {}
+  explicit DateRangeProcessor(DateProblem problem)
+      : Xapian::RangeProcessor(schema::kSlotDate, "date:"), problem_(std::move(problem)) {}
   Xapian::Query operator()(const std::string& begin,
                            const std::string& end) override {
     std::optional<std::int64_t> low, high;
-    if (!begin.empty()) {
-      auto b = parse_date_bound(begin);
-      if (!b) throw Xapian::QueryParserError("invalid date '" + begin + "'");
-      low = b->low;
-    }
-    if (!end.empty()) {
-      auto e = parse_date_bound(end);
-      if (!e) throw Xapian::QueryParserError("invalid date '" + end + "'");
-      high = e->high;
+    for (const std::string* bound : {&begin, &end}) {
+      if (bound->empty()) continue;
+      auto b = parse_date_bound(*bound);
+      if (!b) {
+        if (problem_->empty()) *problem_ = "invalid date '" + *bound + "'";
+        return Xapian::Query::MatchNothing;
+      }
+      (bound == &begin ? low : high) = bound == &begin ? b->low : b->high;
     }
     return date_range_query(low, high);
   }
+
+ private:
+  DateProblem problem_;
 };
 
 // `importance:8` (exactly 8).
@@ -97,7 +113,8 @@ const char* const kStopwords[] = {
     "from", "in",   "is",  "it",  "of",   "on",   "or",   "that", "the",
     "to",   "was",  "were", "with"};
 
-void configure(Xapian::QueryParser& qp, const Xapian::Database& db) {
+void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
+               const DateProblem& date_problem) {
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -119,9 +136,9 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db) {
     qp.add_boolean_prefix(field, (new FacetFieldProcessor(prefix))->release());
   }
   qp.add_boolean_prefix("id", (new IdFieldProcessor)->release());
-  qp.add_boolean_prefix("date", (new DateFieldProcessor)->release());
+  qp.add_boolean_prefix("date", (new DateFieldProcessor(date_problem))->release());
   qp.add_boolean_prefix("importance", (new ImportanceFieldProcessor)->release());
-  qp.add_rangeprocessor((new DateRangeProcessor)->release());
+  qp.add_rangeprocessor((new DateRangeProcessor(date_problem))->release());
   qp.add_rangeprocessor(
       (new Xapian::NumberRangeProcessor(schema::kSlotImportance, "importance:"))
           ->release());
@@ -156,11 +173,25 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
     return parsed;
   }
   parsed.empty = false;
+  std::size_t wildcards = 0;
+  for (std::size_t i = 1; i < clean.size(); ++i) {
+    const auto before = static_cast<unsigned char>(clean[i - 1]);
+    if (clean[i] == '*' && (before >= 0x80 || std::isalnum(before))) ++wildcards;
+  }
+  if (wildcards > kMaxWildcards) {
+    parsed.notices.push_back("too many wildcards (" + std::to_string(wildcards) +
+                             "; the limit is " + std::to_string(kMaxWildcards) +
+                             "); searched for the words without them");
+    for (char& c : clean)
+      if (c == '*') c = ' ';
+  }
   Xapian::QueryParser qp;
-  configure(qp, db);
+  auto date_problem = std::make_shared<std::string>();
+  configure(qp, db, date_problem);
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     parsed.query = qp.parse_query(clean, kFlags);
+    if (!date_problem->empty()) throw Xapian::QueryParserError(*date_problem);
   } catch (const Xapian::QueryParserError& e) {
     parsed.degraded = true;
     parsed.notices.push_back("query syntax not understood (" + e.get_msg() +
@@ -183,7 +214,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
 std::string spelling_suggestion(const std::string& text,
                                 const Xapian::Database& db) {
   Xapian::QueryParser qp;
-  configure(qp, db);
+  configure(qp, db, std::make_shared<std::string>());
   try {
     qp.parse_query(sanitize_utf8(text),
                    kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
@@ -200,6 +231,9 @@ std::string spelling_suggestion(const std::string& text,
 
 std::optional<DateBounds> parse_date_bound(const std::string& text) {
   static const std::regex kDate(R"(^\s*(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$)");
+  // std::regex recurses once per character: `--from` with 100,000 spaces
+  // overflowed the stack. A date is at most 10 characters plus some space.
+  if (text.size() > 64) return std::nullopt;
   std::smatch m;
   if (!std::regex_match(text, m, kDate)) return std::nullopt;
   int year = std::stoi(m[1]);

@@ -18,6 +18,10 @@ namespace tlsearch {
 // Limits that keep one query from costing unbounded time or memory.
 inline constexpr std::size_t kMaxQueryBytes = 8192;
 inline constexpr Xapian::termcount kMaxWildcardExpansion = 500;
+// Most `word*` wildcards in one query: each may expand to
+// kMaxWildcardExpansion terms, and 2,000 of them (`a* a* …` fits the length
+// limit) made one search take 10 s. Past this, `*` is searched literally.
+inline constexpr std::size_t kMaxWildcards = 16;
 
 // The parsed query string. `query` is MatchAll for an empty string.
 struct ParsedQuery {

@@ -133,11 +133,39 @@ TEST_CASE("invalid UTF-8 and NUL bytes do not leak into the text",
 }
 
 TEST_CASE("deeply nested Markdown is handled", "[markdown]") {
-  // cmark is iterative for blocks; this must neither crash nor lose text.
-  const std::string quotes = std::string(5000, '>') + " deep";
-  CHECK(markdown_to_text(quotes) == "deep");
+  // Up to 64 levels are Markdown; deeper is plain text (cmark-gfm is
+  // quadratic in depth times emphasis), which neither crashes nor loses text.
+  CHECK(markdown_to_text(std::string(64, '>') + " deep") == "deep");
+  CHECK(markdown_to_text(std::string(5000, '>') + " deep") ==
+        std::string(5000, '>') + " deep");
+  std::string list;
+  for (int i = 0; i < 64; ++i) list += "- ";
+  CHECK(markdown_to_text(list + "item") == "item");
+  CHECK(markdown_to_text("- " + list + "item") == "- " + list + "item");
+  // Indentation: two columns per level at least.
+  CHECK(markdown_to_text(std::string(130, ' ') + "x") == std::string(130, ' ') + "x");
   const std::string brackets = std::string(20000, '[') + "x";
   CHECK(markdown_to_text(brackets).size() == 20001);
+}
+
+TEST_CASE("very wide tables are read as plain text", "[markdown]") {
+  // cmark-gfm 0.29.0.gfm.6 is quadratic in columns: 160 kB took 4 s.
+  std::string header = "|", rule = "|";
+  for (int i = 0; i < 20000; ++i) {
+    header += "h|";
+    rule += "-|";
+  }
+  const std::string text = markdown_to_text(header + "\n" + rule + "\n");
+  CHECK(text == header + "\n" + rule);
+  CHECK(markdown_to_text("| a | b |\n|---|---|\n| 1 | 2 |\n") == "a | b\n1 | 2");
+}
+
+TEST_CASE("wikilink scanning is linear in nested brackets", "[markdown]") {
+  // `[[[[…x]]` used to restart the search after each `[`: quadratic.
+  const std::string many = std::string(200000, '[') + "x]]";
+  CHECK(extract_wikilinks("`c` " + many) == Links{"x"});
+  CHECK(extract_wikilinks("[[a\nb]] [[c]] [[a]b]] [[d]]") == Links{"c", "d"});
+  CHECK(markdown_to_text("[[[x]]") == "[x");
 }
 
 }  // namespace

@@ -763,13 +763,114 @@ TEST_CASE("deep block nesting is refused", "[parser]") {
   for (int i = 0; i < 5000; ++i)
     text += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
   text += "---\n";
-  const Diagnostic& d = only_error(md(text));
+  ParseLimits roomy;  // 12 MB of front matter: let the nesting scan see it
+  roomy.max_front_matter_bytes = text.size();
+  const Diagnostic& d = only_error(md(text, "deep.md", roomy));
   CHECK_THAT(d.message, Catch::Contains("nests deeper"));
+  // With the default limits the size alone refuses it.
+  CHECK_THAT(only_error(md(text)).message,
+             Catch::Contains("front matter too large"));
 
   std::string dashes = "---\ntitle: T\ntags: ";
   for (int i = 0; i < 5000; ++i) dashes += "- ";
   dashes += "x\n---\n";
   CHECK(md(dashes).status == ParseStatus::kError);
+}
+
+TEST_CASE("front matter over its size limit is refused", "[parser]") {
+  // yaml-cpp needs ~250 bytes per byte of a flow list: 6 MB took 1.4 GB.
+  std::string list = "---\ntitle: T\ntags: [";
+  for (int i = 0; i < 100000; ++i) list += "[a],";
+  list += "]\n---\nbody\n";
+  const auto start = std::chrono::steady_clock::now();
+  const Diagnostic& d = only_error(md(list));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(d.message == "front matter too large (" +
+                         std::to_string(list.size() - 13) +
+                         " bytes, limit 262144)");
+  CHECK(d.line == 2);
+
+  ParseLimits limits;
+  limits.max_front_matter_bytes = 20;
+  const std::string small = "---\ntitle: Twelve chars\n---\n";
+  CHECK(md(small, "s.md", limits).status == ParseStatus::kOk);
+  limits.max_front_matter_bytes = 19;
+  CHECK(md(small, "s.md", limits).status == ParseStatus::kError);
+}
+
+TEST_CASE("JSON with too many values is refused before parsing", "[parser]") {
+  std::string many = "{\"title\": \"T\", \"x\": [";
+  for (int i = 0; i < 200000; ++i) many += "0,";
+  many += "0]}";
+  const Diagnostic& d = only_error(json(many));
+  CHECK_THAT(d.message, Catch::Contains("more than 100000 values"));
+  // Commas inside strings are text, not values.
+  CHECK(json("{\"title\": \"" + std::string(300000, ',') + "\"}").status ==
+        ParseStatus::kOk);
+}
+
+TEST_CASE("a flood of warnings is capped per file", "[parser]") {
+  std::string text = "---\n";
+  for (int i = 0; i < 10000; ++i) text += "title: T\n";
+  text += "---\n";
+  const ParseResult r = md(text);
+  const Event& e = event_of(r);
+  CHECK(e.title == "T");
+  const Strings w = warnings(r);
+  REQUIRE(w.size() == 51);
+  CHECK_THAT(w[0], Catch::Contains("duplicate key 'title'"));
+  CHECK(w.back() == "9949 more warnings not shown");
+}
+
+TEST_CASE("a pathological Markdown body is indexed as plain text", "[parser]") {
+  // cmark-gfm 0.29.0.gfm.6 needs ~20 s for this 60 kB body (CVE-2023-24824).
+  const std::string quotes = "---\ntitle: T\n---\n" + std::string(20000, '>') +
+                             [] {
+                               std::string s;
+                               for (int i = 0; i < 20000; ++i) s += "a*";
+                               return s;
+                             }() + " tail\n";
+  const auto start = std::chrono::steady_clock::now();
+  const ParseResult r = md(quotes);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  const Event& e = event_of(r);
+  CHECK(e.body_text.size() > 60000);
+  CHECK_THAT(e.body_text, Catch::EndsWith("a* tail"));
+  REQUIRE(warnings(r).size() == 1);
+  CHECK(warnings(r)[0] ==
+        "line 1 of the body nests quotes or lists deeper than 64 levels; it "
+        "is indexed as plain text, not Markdown");
+  CHECK(r.diagnostics[0].line == 4);
+}
+
+TEST_CASE("only the first max_body_bytes of a body are indexed", "[parser]") {
+  std::string body;
+  for (int i = 0; body.size() < 3000; ++i)
+    body += "w" + std::to_string(i) + " [[link" + std::to_string(i % 7) + "]] ";
+  ParseLimits limits;
+  limits.max_body_bytes = 1000;
+  const ParseResult r = md("---\ntitle: T\n---\n" + body, "b.md", limits);
+  const Event& e = event_of(r);
+  CHECK(e.body_markdown == body);  // stored whole
+  CHECK(e.body_text.size() <= 1000);
+  CHECK(e.body_text.size() > 900);
+  CHECK(e.body_text.back() != ' ');
+  CHECK(e.links.size() == 7);
+  REQUIRE(warnings(r).size() == 1);
+  CHECK(warnings(r)[0] ==
+        "the body is larger than 1000 bytes; it is read as plain text and "
+        "only its first 1000 bytes are indexed");
+}
+
+TEST_CASE("at most 1000 wikilinks are kept per event", "[parser]") {
+  std::string body;
+  for (int i = 0; i < 5000; ++i) body += "[[e" + std::to_string(i) + "]] ";
+  const ParseResult r = md("---\ntitle: T\n---\n" + body);
+  const Event& e = event_of(r);
+  REQUIRE(e.links.size() == 1000);
+  CHECK(e.links.front() == "e0");
+  CHECK(e.links.back() == "e999");
+  CHECK(any_contains(warnings(r), "links to 5000 events; only the first 1000"));
 }
 
 TEST_CASE("nesting within the limit is accepted", "[parser]") {

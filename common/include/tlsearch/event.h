@@ -100,8 +100,22 @@ struct ParseResult {
 struct ParseLimits {
   // Files larger than this are refused with an error. Default: 16 MiB.
   std::uintmax_t max_file_bytes = 16u << 20;
-  // Deepest YAML/JSON nesting accepted in front matter. Default: 64.
+  // Deepest YAML/JSON nesting accepted in front matter, and deepest
+  // Markdown block nesting (quotes, list items) parsed as Markdown.
+  // Default: 64.
   int max_nesting = 64;
+  // Largest YAML front matter (between the `---` lines) parsed; a larger
+  // one is refused with an error, as yaml-cpp needs up to ~250 bytes of
+  // memory per byte of input. (JSON entries are bounded by counting their
+  // values before parsing instead.) Default: 256 KiB.
+  std::uintmax_t max_front_matter_bytes = 256u << 10;
+  // Largest body parsed as Markdown and indexed in full. A larger body is
+  // read as plain text and only its first max_body_bytes are indexed (each
+  // distinct word costs the index time and memory), with a warning; it is
+  // still stored whole. A body nested deeper than max_nesting, or with a
+  // table row of more than 256 cells (cmark-gfm is quadratic in both), is
+  // also read as plain text. Default: 1 MiB.
+  std::uintmax_t max_body_bytes = 1u << 20;
 };
 
 enum class EventFormat { kMarkdown, kJson };
