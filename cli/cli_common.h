@@ -44,6 +44,7 @@ void register_index(CLI::App& app, GlobalOptions& global, int* exit_code);
 void register_search(CLI::App& app, GlobalOptions& global, int* exit_code);
 void register_show(CLI::App& app, GlobalOptions& global, int* exit_code);
 void register_stats(CLI::App& app, GlobalOptions& global, int* exit_code);
+void register_mcp(CLI::App& app, GlobalOptions& global, int* exit_code);
 void register_serve(CLI::App& app, GlobalOptions& global, int* exit_code);
 
 }  // namespace tlsearch::cli

@@ -18,7 +18,7 @@
 
 namespace {
 
-const char* const kSubcommands[] = {"index", "search", "show", "stats", "serve"};
+const char* const kSubcommands[] = {"index", "search", "show", "stats", "serve", "mcp"};
 
 bool is_subcommand(const char* arg) {
   for (const char* name : kSubcommands)
@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   register_search(app, global, &exit_code);
   register_show(app, global, &exit_code);
   register_stats(app, global, &exit_code);
+  register_mcp(app, global, &exit_code);
   register_serve(app, global, &exit_code);
 
   std::vector<std::string> args = with_default_subcommand(argc, argv);
