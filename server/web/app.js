@@ -587,7 +587,8 @@
     histogramBins = bins;
     histogramState = s;
     if (signal.aborted) return;
-    els.histogramTitle.textContent = title;
+    const peak = Math.max(0, ...bins.map((b) => b.count));
+    els.histogramTitle.textContent = title + (peak ? " · tallest bar " + plural(peak, "event") : "");
     drawHistogram(bins, s);
   }
 
