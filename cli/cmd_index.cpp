@@ -1,5 +1,6 @@
 // `tlsearch index [--db PATH] DIR|FILE...`
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 
 #include <unistd.h>
@@ -18,6 +19,9 @@ struct IndexCommand {
   bool quiet = false;
   std::uintmax_t max_file_bytes = ParseLimits{}.max_file_bytes;
   int max_nesting = ParseLimits{}.max_nesting;
+  std::uintmax_t max_front_matter_bytes = ParseLimits{}.max_front_matter_bytes;
+  std::uintmax_t max_body_bytes = ParseLimits{}.max_body_bytes;
+  std::string wait_lock;  // "" no wait, "forever", or whole seconds
 };
 
 nlohmann::json summary_json(const IndexSummary& s, const std::string& db,
@@ -39,6 +43,12 @@ int run(const IndexCommand& cmd, const GlobalOptions& global) {
   options.force = cmd.force;
   options.limits.max_file_bytes = cmd.max_file_bytes;
   options.limits.max_nesting = cmd.max_nesting;
+  options.limits.max_front_matter_bytes = cmd.max_front_matter_bytes;
+  options.limits.max_body_bytes = cmd.max_body_bytes;
+  if (cmd.wait_lock == "forever")
+    options.lock_wait_seconds = 1e9;  // ~30 years
+  else if (!cmd.wait_lock.empty())
+    options.lock_wait_seconds = std::stod(cmd.wait_lock);
   const bool progress = !cmd.quiet && ::isatty(2) == 1;
   bool progress_shown = false;
   nlohmann::json diagnostics = nlohmann::json::array();
@@ -90,10 +100,21 @@ void register_index(CLI::App& app, GlobalOptions& global, int* exit_code) {
   sub->add_flag("-q,--quiet", cmd->quiet, "Only print errors");
   sub->add_option("--max-file-size", cmd->max_file_bytes,
                   "Largest event file read, in bytes (default: 16 MiB)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, UINTMAX_MAX));
   sub->add_option("--max-nesting", cmd->max_nesting,
-                  "Deepest front-matter nesting accepted (default: 64)")
-      ->check(CLI::Range(1, 10000));
+                  "Deepest front-matter and Markdown nesting accepted (default: 64)")
+      ->check(whole_number(1, 10000));
+  sub->add_option("--max-front-matter-size", cmd->max_front_matter_bytes,
+                  "Largest YAML front matter parsed, in bytes (default: 256 KiB)")
+      ->check(whole_number(1, UINTMAX_MAX));
+  sub->add_option("--max-body-size", cmd->max_body_bytes,
+                  "Largest body parsed as Markdown and indexed in full, in bytes "
+                  "(default: 1 MiB; see docs/limits.md)")
+      ->check(whole_number(1, UINTMAX_MAX));
+  sub->add_flag("--wait-lock{forever}", cmd->wait_lock,
+                "If another run holds the index, wait for it (--wait-lock=SECONDS "
+                "waits at most that long) instead of failing at once")
+      ->check(CLI::IsMember({"forever"}) | whole_number(0, 1000000000));
   sub->callback([cmd, &global, exit_code] { *exit_code = run(*cmd, global); });
 }
 

@@ -620,7 +620,18 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     if (options.db_path.has_parent_path())
       fs::create_directories(options.db_path.parent_path(), ec);
     prepare_index_folder(options.db_path);
-    db.emplace(db_path, Xapian::DB_CREATE_OR_OPEN);
+    // Xapian's lock cannot be waited on, so poll it for lock_wait_seconds.
+    const auto give_up = std::chrono::steady_clock::now() +
+                         std::chrono::duration<double>(options.lock_wait_seconds);
+    while (true) {
+      try {
+        db.emplace(db_path, Xapian::DB_CREATE_OR_OPEN);
+        break;
+      } catch (const Xapian::DatabaseLockError&) {
+        if (std::chrono::steady_clock::now() >= give_up) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
   } catch (const Xapian::DatabaseLockError&) {
     throw Error(ErrorKind::kDatabase,
                 "index " + db_path +

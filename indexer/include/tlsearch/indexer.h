@@ -47,6 +47,9 @@ struct IndexOptions {
   bool spelling = true;
   // Re-read every file even if its size and mtime are unchanged. Default: false.
   bool force = false;
+  // How long to wait, in seconds, for another run holding the index's write
+  // lock to finish before failing with "locked". Default: 0 (fail at once).
+  double lock_wait_seconds = 0;
 };
 
 // What a run did. Every file the walk found lands in exactly one of added,
