@@ -44,9 +44,15 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
+// No date part has more than nine digits, so a longer number saturates at
+// 999999999 instead of overflowing (found by fuzz_event_parser: a date of
+// twenty 5s was undefined behaviour); callers reject it by its length.
 int to_int(std::string_view digits) {
   int value = 0;
-  for (char c : digits) value = value * 10 + (c - '0');
+  for (char c : digits) {
+    if (value > 99999999) return 999999999;
+    value = value * 10 + (c - '0');
+  }
   return value;
 }
 

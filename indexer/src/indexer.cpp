@@ -632,7 +632,12 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     }
-  } catch (const Xapian::DatabaseLockError&) {
+  } catch (const Xapian::DatabaseLockError& e) {
+    // Xapian also reports a lock file it cannot create (a read-only
+    // folder or file system) as a lock error.
+    if (e.get_msg().find("already locked") == std::string::npos)
+      throw Error(ErrorKind::kDatabase,
+                  "cannot write to index " + db_path + ": " + e.get_msg());
     throw Error(ErrorKind::kDatabase,
                 "index " + db_path +
                     " is locked by another process (is a `tlsearch index` "

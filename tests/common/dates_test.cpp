@@ -168,3 +168,17 @@ TEST_CASE("sort_key orders partial dates before full ones", "[dates]") {
 
 }  // namespace
 }  // namespace tlsearch
+
+namespace tlsearch {
+namespace {
+
+TEST_CASE("numbers too long for a date part do not overflow", "[dates]") {
+  // Found by fuzz_event_parser: undefined behaviour (int overflow) before.
+  const EventDate d = parse_event_date("May 55555555555555555555 2020");
+  CHECK(d.year == 2020);
+  CHECK(d.month == 5);
+  CHECK(parse_event_date("55555555555555555555").year == 0);
+}
+
+}  // namespace
+}  // namespace tlsearch
