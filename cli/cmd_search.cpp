@@ -1,5 +1,6 @@
 // `tlsearch [search] QUERY... [filters]`
 #include <iostream>
+#include <tuple>
 
 #include "cli_common.h"
 #include "tlsearch/error.h"
@@ -63,11 +64,15 @@ void register_search(CLI::App& app, GlobalOptions& global, int* exit_code) {
   sub->add_option("query", cmd->words,
                   "Words, \"phrases\", AND/OR/NOT, -word, word*, field:value, "
                   "date:2020..2024, importance:7..10; empty with filters browses");
-  sub->add_option("--lane", cmd->request.lanes, "Only this capture lane (repeatable; OR)");
-  sub->add_option("--actor", cmd->request.actors, "Only this actor (repeatable; OR)");
-  sub->add_option("--tag", cmd->request.tags, "Only this tag (repeatable; OR)");
-  sub->add_option("--status", cmd->request.statuses, "Only this status (repeatable; OR)");
-  sub->add_option("--type", cmd->request.types, "Only this type (repeatable; OR)");
+  // One value per occurrence: CLI11 lets a vector option swallow every
+  // following word, which would turn `--lane X "police footage"` into two lanes.
+  for (auto [name, values, help] :
+       {std::tuple{"--lane", &cmd->request.lanes, "Only this capture lane (repeatable; OR)"},
+        std::tuple{"--actor", &cmd->request.actors, "Only this actor (repeatable; OR)"},
+        std::tuple{"--tag", &cmd->request.tags, "Only this tag (repeatable; OR)"},
+        std::tuple{"--status", &cmd->request.statuses, "Only this status (repeatable; OR)"},
+        std::tuple{"--type", &cmd->request.types, "Only this type (repeatable; OR)"}})
+    sub->add_option(name, *values, help)->allow_extra_args(false);
   sub->add_option("--from", cmd->request.from, "From this date: YYYY, YYYY-MM or YYYY-MM-DD");
   sub->add_option("--to", cmd->request.to, "Up to this date, inclusive");
   sub->add_option("--min-importance", cmd->min_importance, "Only importance >= N (1-10)")

@@ -150,3 +150,19 @@ TEST_CASE("browsing a lane with filters and no query", "[cli]") {
   for (const auto& v : r["facets"]["lanes"])
     if (v["key"] == "media capture and control") CHECK(v["selected"] == true);
 }
+
+TEST_CASE("regression: a filter option followed by a query keeps the query", "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", (source_dir() / "seeds").string(), "-q"}).status == 0);
+  Output o = run({"--db", db, "--json", "--lane", "Surveillance Infrastructure",
+                  "police footage", "--tag", "ring", "warrant"});
+  REQUIRE(o.status == 0);
+  auto r = nlohmann::json::parse(o.out);
+  CHECK(r["query"] == "police footage warrant");
+  CHECK(r["sort"] == "relevance");
+  for (const auto& v : r["facets"]["lanes"])
+    CHECK(v["selected"] == (v["key"] == "surveillance infrastructure"));
+  for (const auto& v : r["facets"]["tags"])
+    CHECK(v["selected"] == (v["key"] == "ring"));
+}
