@@ -244,7 +244,7 @@ TEST_CASE("a second index run gets a clear 'locked' error, or waits when asked",
   require_sound(db);
 }
 
-TEST_CASE("kill -9 at random points leaves the last committed index; the next run "
+TEST_CASE("kill -9 at random points leaves the last committed index and the next run "
           "completes it",
           "[fault]") {
   TempDir dir;
