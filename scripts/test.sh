@@ -4,3 +4,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"${JOBS:-2}"
+
+# Then the whole suite again built with AddressSanitizer + UBSan, in
+# build-asan (TLSEARCH_ASAN=0 skips it). The tests run the binary as child
+# processes, so every report goes to a file and any file fails the run.
+if [ "${TLSEARCH_ASAN:-1}" != 0 ]; then
+  BUILD_DIR=build-asan scripts/build.sh -DTLSEARCH_SANITIZE=ON
+  reports=$(mktemp -d)
+  export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
+  export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
+  status=0
+  ctest --test-dir build-asan --output-on-failure -j"${JOBS:-2}" || status=$?
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "sanitizer reports:" >&2
+    cat "$reports"/* >&2
+    status=1
+  fi
+  rm -rf "$reports"
+  exit "$status"
+fi
