@@ -1,11 +1,13 @@
 #include "test_support.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace tlsearch::test {
@@ -44,6 +46,28 @@ std::string read_file(const std::filesystem::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string quote_for_shell(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+CommandOutput run_command(const std::string& program,
+                          const std::vector<std::string>& args,
+                          const std::string& env) {
+  TempDir tmp;
+  std::string cmd = "env -u TLSEARCH_DB " + env + " " + quote_for_shell(program);
+  for (const auto& a : args) cmd += " " + quote_for_shell(a);
+  cmd += " >" + quote_for_shell((tmp / "out").string()) + " 2>" +
+         quote_for_shell((tmp / "err").string()) + " </dev/null";
+  CommandOutput o;
+  int raw = std::system(cmd.c_str());
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  o.out = read_file(tmp / "out");
+  o.err = read_file(tmp / "err");
+  return o;
 }
 
 std::filesystem::path source_dir() { return TLSEARCH_SOURCE_DIR; }

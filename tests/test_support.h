@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tlsearch::test {
 
@@ -30,6 +31,24 @@ void write_file(const std::filesystem::path& path, std::string_view content);
 
 // Reads a whole file; empty string if it cannot be read.
 std::string read_file(const std::filesystem::path& path);
+
+// What a finished command printed, and its exit status (-1 if it did not
+// exit normally).
+struct CommandOutput {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// `arg` quoted for /bin/sh.
+std::string quote_for_shell(const std::string& arg);
+
+// Runs `program args...` through /bin/sh with TLSEARCH_DB unset and the
+// `env` assignments (already quoted, e.g. "A=1 B=2") added, capturing
+// stdout and stderr.
+CommandOutput run_command(const std::string& program,
+                          const std::vector<std::string>& args,
+                          const std::string& env = "");
 
 // The project's source tree (for seeds/) and the shared corpus path, which
 // may not exist (tests using it skip).

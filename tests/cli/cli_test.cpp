@@ -17,30 +17,11 @@ using tlsearch::test::source_dir;
 
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using Output = tlsearch::test::CommandOutput;
+using tlsearch::test::quote_for_shell;
 
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs tlsearch with `args` and the given extra environment.
 Output run(const std::vector<std::string>& args, const std::string& env = "") {
-  TempDir tmp;
-  std::string cmd = "env -u TLSEARCH_DB " + env + " " + quote(TLSEARCH_BINARY);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " >" + quote((tmp / "out").string()) + " 2>" + quote((tmp / "err").string());
-  Output o;
-  int raw = std::system(cmd.c_str());
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  o.out = tlsearch::test::read_file(tmp / "out");
-  o.err = tlsearch::test::read_file(tmp / "err");
-  return o;
+  return tlsearch::test::run_command(TLSEARCH_BINARY, args, env);
 }
 
 }  // namespace
@@ -101,7 +82,7 @@ TEST_CASE("index seeds, then search, show and stats as JSON", "[cli]") {
   CHECK(nlohmann::json::parse(stats.out)["documents"] == summary["documents"]);
 
   // TLSEARCH_DB selects the index too.
-  Output env = run({"search", "--json", "police"}, "TLSEARCH_DB=" + quote(db));
+  Output env = run({"search", "--json", "police"}, "TLSEARCH_DB=" + quote_for_shell(db));
   CHECK(env.status == 0);
 }
 

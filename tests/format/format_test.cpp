@@ -18,29 +18,10 @@ using tlsearch::test::TempDir;
 
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using Output = tlsearch::test::CommandOutput;
 
 Output run(const std::vector<std::string>& args) {
-  TempDir tmp;
-  std::string cmd = "env -u TLSEARCH_DB " + quote(TLSEARCH_BINARY);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " >" + quote((tmp / "out").string()) + " 2>" + quote((tmp / "err").string());
-  Output o;
-  int raw = std::system(cmd.c_str());
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  o.out = tlsearch::test::read_file(tmp / "out");
-  o.err = tlsearch::test::read_file(tmp / "err");
-  return o;
+  return tlsearch::test::run_command(TLSEARCH_BINARY, args);
 }
 
 std::vector<std::string> lines(const std::string& text) {
