@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds tlsearch and runs every test (unit, integration, command line).
+# Builds tlsearch and runs every test (unit, integration, command line,
+# HTTP API, browser), then the whole suite again under ASan+UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Chromium, Node and playwright-core for tests/browser, so they run here too.
+scripts/install-browser-test-deps.sh
 scripts/build.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"${JOBS:-2}"
 
