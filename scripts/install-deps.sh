@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Installs what tlsearch needs to build and test on Debian 12, if missing.
+# Installs what tlsearch needs to build and test on Debian 12, if missing,
+# or, given package names as arguments, just those.
 # Runs apt-get as root (or through sudo); does nothing when all is there.
 set -euo pipefail
-packages=(
+if [ $# -gt 0 ]; then packages=("$@"); else packages=(
   g++ cmake ninja-build pkg-config
   libxapian-dev xapian-tools libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev catch2 nlohmann-json3-dev libfmt-dev
   libcpp-httplib-dev
   python3  # tests/capi: the Python ctypes example
-)
+); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
