@@ -48,7 +48,7 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
-std::string quote_for_shell(const std::string& arg) {
+std::string shell_quote(const std::string& arg) {
   std::string q = "'";
   for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
@@ -58,10 +58,10 @@ CommandOutput run_command(const std::string& program,
                           const std::vector<std::string>& args,
                           const std::string& env) {
   TempDir tmp;
-  std::string cmd = "env -u TLSEARCH_DB " + env + " " + quote_for_shell(program);
-  for (const auto& a : args) cmd += " " + quote_for_shell(a);
-  cmd += " >" + quote_for_shell((tmp / "out").string()) + " 2>" +
-         quote_for_shell((tmp / "err").string()) + " </dev/null";
+  std::string cmd = "env -u TLSEARCH_DB " + env + " " + shell_quote(program);
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  cmd += " >" + shell_quote((tmp / "out").string()) + " 2>" +
+         shell_quote((tmp / "err").string()) + " </dev/null";
   CommandOutput o;
   int raw = std::system(cmd.c_str());
   o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

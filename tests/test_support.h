@@ -41,7 +41,7 @@ struct CommandOutput {
 };
 
 // `arg` quoted for /bin/sh.
-std::string quote_for_shell(const std::string& arg);
+std::string shell_quote(const std::string& arg);
 
 // Runs `program args...` through /bin/sh with TLSEARCH_DB unset and the
 // `env` assignments (already quoted, e.g. "A=1 B=2") added, capturing

@@ -18,7 +18,7 @@ using tlsearch::test::source_dir;
 namespace {
 
 using Output = tlsearch::test::CommandOutput;
-using tlsearch::test::quote_for_shell;
+using tlsearch::test::shell_quote;
 
 Output run(const std::vector<std::string>& args, const std::string& env = "") {
   return tlsearch::test::run_command(TLSEARCH_BINARY, args, env);
@@ -82,7 +82,7 @@ TEST_CASE("index seeds, then search, show and stats as JSON", "[cli]") {
   CHECK(nlohmann::json::parse(stats.out)["documents"] == summary["documents"]);
 
   // TLSEARCH_DB selects the index too.
-  Output env = run({"search", "--json", "police"}, "TLSEARCH_DB=" + quote_for_shell(db));
+  Output env = run({"search", "--json", "police"}, "TLSEARCH_DB=" + shell_quote(db));
   CHECK(env.status == 0);
 }
 

@@ -10,12 +10,6 @@
 
 namespace tlsearch::test {
 
-std::string shell_quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 Output run_shell(const std::string& command) {
   TempDir tmp;
   const std::string line = "( " + command + " ) >" + shell_quote((tmp / "out").string()) +

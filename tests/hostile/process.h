@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "../test_support.h"  // shell_quote
+
 namespace tlsearch::test {
 
 struct Output {
@@ -15,9 +17,6 @@ struct Output {
   std::string out;
   std::string err;
 };
-
-// Quotes `arg` for /bin/sh.
-std::string shell_quote(const std::string& arg);
 
 // Runs `tlsearch args...` through /bin/sh with `prefix` before the command
 // (e.g. "ulimit -f 100;"), killed after `seconds`. TLSEARCH_DB is unset.
