@@ -88,45 +88,139 @@ bool decode_file_slot(const std::string& value, FileStamp* stamp,
   return true;
 }
 
-Xapian::TermGenerator make_term_generator() {
-  Xapian::TermGenerator generator;
-  generator.set_stemmer(Xapian::Stem("english"));
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  return generator;
+// The English stemmer behind a cache, which also counts spelling words.
+// TermGenerator stems every word it indexes; a timeline repeats the same few
+// thousand words, so a hash lookup replaces most Snowball runs. The stemmer
+// is the one place that sees every word as written (lower-cased), so the
+// same lookup counts the word for the spelling dictionary while `counting`.
+class DocumentBuilder::CachingStemmer : public Xapian::StemImplementation {
+ public:
+  bool counting = false;
+
+  std::string operator()(const std::string& word) override {
+    auto it = cache_.find(word);
+    if (it == cache_.end()) {
+      // Bounded, so a corpus of random words cannot grow it without limit;
+      // counts of forgotten words are kept aside first.
+      if (cache_.size() >= kMaxCached) spill();
+      it = cache_.emplace(word, Entry{english_(word), 0, spelling_word(word)}).first;
+    }
+    if (counting && it->second.speller) {
+      if (it->second.pending++ == 0) ++pending_words_;
+    }
+    return it->second.stem;
+  }
+  std::string get_description() const override {
+    return "tlsearch caching " + english_.get_description();
+  }
+
+  std::size_t pending_words() const { return pending_words_ + spilled_.size(); }
+
+  void take(SpellingCounts& counts) {
+    for (auto& [word, entry] : cache_) {
+      if (entry.pending == 0) continue;
+      counts[word] += entry.pending;
+      entry.pending = 0;
+    }
+    for (const auto& [word, n] : spilled_) counts[word] += n;
+    spilled_.clear();
+    pending_words_ = 0;
+  }
+
+ private:
+  struct Entry {
+    std::string stem;
+    Xapian::termcount pending;  // occurrences not yet taken
+    bool speller;               // a word worth suggesting
+  };
+
+  // Words that make useful suggestions: numbers do not, nor do words too
+  // short or too long to be misspelt usefully.
+  static bool spelling_word(const std::string& word) {
+    unsigned char first = static_cast<unsigned char>(word[0]);
+    return word.size() >= 3 && word.size() <= 40 && first >= 'a' && first <= 'z';
+  }
+
+  void spill() {
+    for (const auto& [word, entry] : cache_)
+      if (entry.pending) spilled_[word] += entry.pending;
+    pending_words_ = 0;
+    cache_.clear();
+  }
+
+  static constexpr std::size_t kMaxCached = 200000;
+  Xapian::Stem english_{"english"};
+  std::unordered_map<std::string, Entry> cache_;
+  SpellingCounts spilled_;
+  std::size_t pending_words_ = 0;  // cache entries with pending > 0
+};
+
+DocumentBuilder::DocumentBuilder() : stemmer_(new CachingStemmer) {
+  generator_.set_stemmer(Xapian::Stem(stemmer_));
+  // Stems only, each with positions (phrases match on stems, as in FTS5 with
+  // porter): half the terms of STEM_SOME, which also stored every word as
+  // written. The free-text prefixes start with "Z" (schema.h).
+  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
 }
 
-Xapian::Document build_document(const Event& event, const FileStamp& stamp,
-                                Xapian::TermGenerator& generator) {
+DocumentBuilder::~DocumentBuilder() = default;
+
+std::size_t DocumentBuilder::spelling_words() const {
+  return stemmer_->pending_words();
+}
+
+void DocumentBuilder::take_spelling(SpellingCounts& counts) {
+  stemmer_->take(counts);
+}
+
+void DocumentBuilder::flush_spelling(Xapian::WritableDatabase& db) {
+  SpellingCounts counts;
+  stemmer_->take(counts);
+  tlsearch::flush_spelling(counts, db);
+}
+
+Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& stamp,
+                                        bool spelling) {
   Xapian::Document doc;
+  Xapian::TermGenerator& generator = generator_;
   generator.set_document(doc);
+  // Spelling words come from the text of the default field only, once.
+  auto text = [&](const std::string& value, Xapian::termcount weight = 1) {
+    if (value.empty()) return;
+    stemmer_->counting = spelling;
+    generator.index_text(value, weight, schema::kText);
+    stemmer_->counting = false;
+  };
+  auto field = [&](const std::string& value, const char* prefix) {
+    if (!value.empty()) generator.index_text(value, 1, prefix);
+  };
 
   // Free text. Each field is separated by a position gap so that a phrase
   // never matches across two fields or two actors.
   auto gap = [&] { generator.increase_termpos(100); };
-  generator.index_text(event.title, schema::kTitleWeight);
-  generator.index_text(event.title, 1, schema::kTitle);
+  text(event.title, schema::kTitleWeight);
+  field(event.title, schema::kTitle);
   gap();
-  generator.index_text(event.body_text);
+  text(event.body_text);
   gap();
-  generator.index_text(event.description);
+  text(event.description);
   gap();
-  generator.index_text(event.notes);
+  text(event.notes);
   gap();
-  generator.index_text(event.location);
+  text(event.location);
   gap();
   for (const auto& actor : event.actors) {
-    generator.index_text(actor);
-    generator.index_text(actor, 1, schema::kActorText);
+    text(actor);
+    field(actor, schema::kActorText);
     gap();
   }
   for (const auto& source : event.sources) {
-    generator.index_text(source.title);
+    text(source.title);
     gap();
-    generator.index_text(source.outlet);
-    generator.index_text(source.outlet, 1, schema::kOutletText);
+    text(source.outlet);
+    field(source.outlet, schema::kOutletText);
     gap();
   }
-
   // Boolean filter terms and facets.
   doc.add_boolean_term(unique_term_for_path(event.path));
   add_boolean(doc, schema::kId, schema::id_key(event.id));
@@ -160,34 +254,6 @@ Xapian::Document build_document(const Event& event, const FileStamp& stamp,
   doc.set_data(data.dump(-1, ' ', false,
                          nlohmann::json::error_handler_t::replace));
   return doc;
-}
-
-namespace {
-
-// Unprefixed, unstemmed words only: prefixed and stemmed ("Z") terms start
-// with an upper-case letter; numbers make poor suggestions.
-bool spelling_word(const std::string& term) {
-  unsigned char first = static_cast<unsigned char>(term[0]);
-  return term.size() >= 3 && term.size() <= 40 && std::islower(first);
-}
-
-}  // namespace
-
-void add_spelling_from(const Xapian::Document& document,
-                       Xapian::WritableDatabase& db) {
-  for (auto it = document.termlist_begin(); it != document.termlist_end();
-       ++it) {
-    const std::string& term = *it;
-    if (spelling_word(term)) db.add_spelling(term, it.get_wdf());
-  }
-}
-
-void collect_spelling(const Xapian::Document& document, SpellingCounts& counts) {
-  for (auto it = document.termlist_begin(); it != document.termlist_end();
-       ++it) {
-    const std::string& term = *it;
-    if (spelling_word(term)) counts[term] += it.get_wdf();
-  }
 }
 
 void flush_spelling(SpellingCounts& counts, Xapian::WritableDatabase& db) {

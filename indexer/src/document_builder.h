@@ -30,25 +30,46 @@ std::string encode_file_slot(const FileStamp& stamp, const std::string& path);
 bool decode_file_slot(const std::string& value, FileStamp* stamp,
                       std::string* path);
 
-// Builds the document for `event`, whose file is `event.path` (absolute).
-// Thread-compatible: each thread needs its own `generator`; no database is
-// touched (spelling data is added by the caller, see add_spelling_from).
-Xapian::Document build_document(const Event& event, const FileStamp& stamp,
-                                Xapian::TermGenerator& generator);
-
-// A TermGenerator set up as the schema requires (English stemming, STEM_SOME).
-Xapian::TermGenerator make_term_generator();
-
-// Adds the document's plain words to the spelling dictionary of `db`.
-void add_spelling_from(const Xapian::Document& document,
-                       Xapian::WritableDatabase& db);
-
-// Word -> summed wdf, gathered in memory so a bulk build calls Xapian's
-// add_spelling() once per distinct word per flush instead of once per word
-// per document (each call is a B-tree lookup for a word not yet buffered).
+// Word -> number of occurrences, for the spelling dictionary.
 using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
-// Adds the words add_spelling_from() would add to `counts`.
-void collect_spelling(const Xapian::Document& document, SpellingCounts& counts);
+
+// Turns events into Xapian documents as docs/schema.md says: free text as
+// "Z"-prefixed English stems with positions, boolean filter terms, value
+// slots and the event's JSON as document data. It also counts the words of
+// the events it builds for the spelling dictionary ("did you mean"), so a
+// run adds each distinct word once rather than once per document (each
+// add_spelling() call is a B-tree lookup, plus n-gram fragments for a new
+// word).
+//
+// Thread-compatible: one builder per thread. No database is touched except
+// by flush_spelling().
+class DocumentBuilder {
+ public:
+  DocumentBuilder();
+  ~DocumentBuilder();
+  DocumentBuilder(const DocumentBuilder&) = delete;
+  DocumentBuilder& operator=(const DocumentBuilder&) = delete;
+
+  // Builds the document for `event`, whose file is `event.path` (absolute).
+  // With `spelling`, the event's searchable words (as written, lower-cased,
+  // 3-40 bytes, starting with an ASCII letter) are counted.
+  Xapian::Document build(const Event& event, const FileStamp& stamp,
+                         bool spelling = true);
+
+  // Number of distinct words counted and not yet taken.
+  std::size_t spelling_words() const;
+  // Adds the counted words to `counts` and forgets them.
+  void take_spelling(SpellingCounts& counts);
+  // Adds the counted words to the spelling dictionary of `db` and forgets
+  // them.
+  void flush_spelling(Xapian::WritableDatabase& db);
+
+ private:
+  class CachingStemmer;
+  CachingStemmer* stemmer_;  // owned by generator_ (Xapian reference counts it)
+  Xapian::TermGenerator generator_;
+};
+
 // Adds `counts` to the spelling dictionary of `db` and empties it.
 void flush_spelling(SpellingCounts& counts, Xapian::WritableDatabase& db);
 

@@ -117,7 +117,10 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
                const DateProblem& date_problem) {
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
-  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  // Every word is looked up by its stem under the field's "Z" prefix, as
+  // the indexer wrote it (schema.h); wildcards expand over those stems.
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+  qp.add_prefix("", schema::kText);
   // Reference-counted: the parser keeps it alive.
   qp.set_stopper((new Xapian::SimpleStopper(std::begin(kStopwords),
                                             std::end(kStopwords)))
@@ -213,20 +216,66 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
 
 std::string spelling_suggestion(const std::string& text,
                                 const Xapian::Database& db) {
-  Xapian::QueryParser qp;
-  configure(qp, db, std::make_shared<std::string>());
-  try {
-    qp.parse_query(sanitize_utf8(text),
-                   kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-  } catch (const Xapian::Error&) {
-    try {
-      qp.parse_query(plain_words(sanitize_utf8(text)),
-                     Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    } catch (const Xapian::Error&) {
-      return {};
+  // Xapian's own correction (QueryParser::FLAG_SPELLING_CORRECTION) treats a
+  // word as unknown when the word as written is not a term, which is true of
+  // every word in an index of stems. So each free-text word of the query is
+  // checked here by its stem, and only unknown ones are replaced, in place,
+  // keeping the rest of the query (syntax, fields, phrases) as written.
+  const std::string clean = sanitize_utf8(text);
+  Xapian::Stem stemmer("english");
+  auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) || c == '\''; };
+  std::string out;
+  bool changed = false;
+  bool skip_value = false;   // inside the value of a boolean field (lane:x)
+  bool in_quotes = false;
+  std::size_t i = 0;
+  const std::size_t n = clean.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(clean[i]);
+    if (!word_byte(c)) {
+      if (c == '"') {
+        in_quotes = !in_quotes;
+        if (!in_quotes) skip_value = false;
+      } else if ((c == ' ' || c == '\t' || c == '\n' || c == ')') && !in_quotes) {
+        skip_value = false;
+      }
+      out += clean[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < n && word_byte(static_cast<unsigned char>(clean[j]))) ++j;
+    std::string word = clean.substr(i, j - i);
+    i = j;
+    const bool field_name = j < n && clean[j] == ':';
+    const bool wildcard = j < n && clean[j] == '*';
+    if (field_name) {
+      // Free-text fields are checked; boolean ones (lane:, date:...) hold
+      // keys, not words.
+      skip_value = word != "title" && word != "actor" && word != "outlet";
+      out += word;
+      continue;
+    }
+    bool operator_word = word == "AND" || word == "OR" || word == "NOT" ||
+                         word == "XOR" || word == "NEAR" || word == "ADJ";
+    if (skip_value || wildcard || operator_word || word.size() < 3 ||
+        std::isdigit(static_cast<unsigned char>(word[0]))) {
+      out += word;
+      continue;
+    }
+    std::string lower = Xapian::Unicode::tolower(word);
+    if (db.get_termfreq(schema::kText + stemmer(lower)) > 0) {
+      out += word;
+      continue;
+    }
+    std::string suggestion = db.get_spelling_suggestion(lower);
+    if (suggestion.empty() || suggestion == lower) {
+      out += word;
+    } else {
+      out += suggestion;
+      changed = true;
     }
   }
-  return qp.get_corrected_query_string();
+  return changed ? out : std::string();
 }
 
 std::optional<DateBounds> parse_date_bound(const std::string& text) {

@@ -48,6 +48,26 @@ TEST_CASE("stemming matches other forms of a word", "[search]") {
   CHECK(contains(ids, "warrantless-requests"));
 }
 
+TEST_CASE("words are indexed by stem: phrases and highlights follow", "[search][stemming]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  // Titles say "footage requests"; the phrase matches it in another form.
+  auto phrase = s.search(query("\"footage request\""));
+  CHECK(phrase.total == 2);
+  CHECK(contains(hit_ids(phrase), "doorbell-portal"));
+  CHECK(contains(hit_ids(phrase), "warrantless-requests"));
+  // The snippet marks the word as written in the text, not the query's form.
+  auto r = s.search(query("requesting thousands"));
+  REQUIRE(r.total == 1);
+  CHECK(r.hits[0].snippet.find("<mark>requests</mark>") != std::string::npos);
+  CHECK(r.hits[0].snippet.find("<mark>thousands</mark>") != std::string::npos);
+  // Wildcards expand over the stems: "governs" and "governance" share one.
+  CHECK(hit_ids(s.search(query("govern*"))) ==
+        std::vector<std::string>{"ancient-council"});
+  CHECK(hit_ids(s.search(query("title:depos*"))).empty());
+  CHECK(hit_ids(s.search(query("depos*"))) == std::vector<std::string>{"bank-run"});
+}
+
 TEST_CASE("phrases require adjacent words", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
@@ -295,6 +315,21 @@ TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") 
   CHECK(r.total == 0);
   CHECK(r.suggestion == "wiretap");
   CHECK(t.searcher().search(query("wiretap")).suggestion.empty());
+  // Only unknown words are corrected, the rest of the query stays as typed.
+  auto mixed = t.searcher().search(query("wiretpa title:congress"));
+  CHECK(mixed.suggestion == "wiretap title:congress");
+  CHECK(t.searcher().search(query("lane:\"Judicial Capture\" wiretpa")).suggestion ==
+        "lane:\"Judicial Capture\" wiretap");
+}
+
+// Regression: with an index of stems, Xapian's own correction took every
+// word for unknown (no term is the word as written) and offered "nations"
+// for "nation", a word the event contains.
+TEST_CASE("did you mean: a word in the index is never corrected", "[search][spelling]") {
+  test::Timeline t;
+  auto r = t.searcher().search(query("nation"));
+  CHECK(r.total == 1);
+  CHECK(r.suggestion.empty());
 }
 
 TEST_CASE("facet value search finds values by word prefix", "[search][facets]") {

@@ -15,15 +15,21 @@ namespace tlsearch::schema {
 
 // Stored in the database metadata under kMetaSchemaVersion. A searcher
 // refuses an index written with another version.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
 
-// ---- Free-text prefixes (stemmed, with positions) --------------------------
-// Unprefixed terms hold all searchable text: title (weighted), body, notes,
-// description, actors, source titles and outlets, location.
-inline constexpr const char* kTitle = "S";        // title:
-inline constexpr const char* kActorText = "XA";   // actor: (words of names)
-inline constexpr const char* kOutletText = "XW";  // outlet: (words of outlets)
+// ---- Free-text prefixes (English stems, with positions) --------------------
+// Every free-text term is "Z" + field prefix + the stem of a word, with its
+// positions (TermGenerator::STEM_ALL under these prefixes). kText holds all
+// searchable text: title (weighted), body, notes, description, actors, source
+// titles and outlets, location. Words as written are not indexed: the stem
+// answers the word and its other forms, and phrases match on stems. The "Z"
+// on every field keeps Xapian's snippet highlighter and wildcard expansion
+// (which both see the query's prefixed terms) working on stems.
+inline constexpr const char* kText = "Z";          // default field
+inline constexpr const char* kTitle = "ZS";        // title:
+inline constexpr const char* kActorText = "ZXA";   // actor: (words of names)
+inline constexpr const char* kOutletText = "ZXW";  // outlet: (words of outlets)
 // wdf multiplier of title words in the unprefixed text, so BM25 ranks a title
 // match above the same word in the body.
 inline constexpr unsigned kTitleWeight = 4;
