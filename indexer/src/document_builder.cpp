@@ -9,6 +9,7 @@
 #include "tlsearch/event_json.h"
 #include "tlsearch/normalize.h"
 #include "tlsearch/schema.h"
+#include "stemmer_internal.h"
 
 namespace tlsearch {
 namespace {
@@ -88,74 +89,7 @@ bool decode_file_slot(const std::string& value, FileStamp* stamp,
   return true;
 }
 
-// The English stemmer behind a cache, which also counts spelling words.
-// TermGenerator stems every word it indexes; a timeline repeats the same few
-// thousand words, so a hash lookup replaces most Snowball runs. The stemmer
-// is the one place that sees every word as written (lower-cased), so the
-// same lookup counts the word for the spelling dictionary while `counting`.
-class DocumentBuilder::CachingStemmer : public Xapian::StemImplementation {
- public:
-  bool counting = false;
-
-  std::string operator()(const std::string& word) override {
-    auto it = cache_.find(word);
-    if (it == cache_.end()) {
-      // Bounded, so a corpus of random words cannot grow it without limit;
-      // counts of forgotten words are kept aside first.
-      if (cache_.size() >= kMaxCached) spill();
-      it = cache_.emplace(word, Entry{english_(word), 0, spelling_word(word)}).first;
-    }
-    if (counting && it->second.speller) {
-      if (it->second.pending++ == 0) ++pending_words_;
-    }
-    return it->second.stem;
-  }
-  std::string get_description() const override {
-    return "tlsearch caching " + english_.get_description();
-  }
-
-  std::size_t pending_words() const { return pending_words_ + spilled_.size(); }
-
-  void take(SpellingCounts& counts) {
-    for (auto& [word, entry] : cache_) {
-      if (entry.pending == 0) continue;
-      counts[word] += entry.pending;
-      entry.pending = 0;
-    }
-    for (const auto& [word, n] : spilled_) counts[word] += n;
-    spilled_.clear();
-    pending_words_ = 0;
-  }
-
- private:
-  struct Entry {
-    std::string stem;
-    Xapian::termcount pending;  // occurrences not yet taken
-    bool speller;               // a word worth suggesting
-  };
-
-  // Words that make useful suggestions: numbers do not, nor do words too
-  // short or too long to be misspelt usefully.
-  static bool spelling_word(const std::string& word) {
-    unsigned char first = static_cast<unsigned char>(word[0]);
-    return word.size() >= 3 && word.size() <= 40 && first >= 'a' && first <= 'z';
-  }
-
-  void spill() {
-    for (const auto& [word, entry] : cache_)
-      if (entry.pending) spilled_[word] += entry.pending;
-    pending_words_ = 0;
-    cache_.clear();
-  }
-
-  static constexpr std::size_t kMaxCached = 200000;
-  Xapian::Stem english_{"english"};
-  std::unordered_map<std::string, Entry> cache_;
-  SpellingCounts spilled_;
-  std::size_t pending_words_ = 0;  // cache entries with pending > 0
-};
-
-DocumentBuilder::DocumentBuilder() : stemmer_(new CachingStemmer) {
+DocumentBuilder::DocumentBuilder() : stemmer_(new internal::CachingStemmer) {
   generator_.set_stemmer(Xapian::Stem(stemmer_));
   // Stems only, each with positions (phrases match on stems, as in FTS5 with
   // porter): half the terms of STEM_SOME, which also stored every word as

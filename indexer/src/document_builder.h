@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include "stemmer_internal.h"
 #include "tlsearch/event.h"
 
 namespace tlsearch {
@@ -29,9 +30,6 @@ std::string unique_term_for_path(const std::string& path);
 std::string encode_file_slot(const FileStamp& stamp, const std::string& path);
 bool decode_file_slot(const std::string& value, FileStamp* stamp,
                       std::string* path);
-
-// Word -> number of occurrences, for the spelling dictionary.
-using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
 
 // Turns events into Xapian documents as docs/schema.md says: free text as
 // "Z"-prefixed English stems with positions, boolean filter terms, value
@@ -65,8 +63,7 @@ class DocumentBuilder {
   void flush_spelling(Xapian::WritableDatabase& db);
 
  private:
-  class CachingStemmer;
-  CachingStemmer* stemmer_;  // owned by generator_ (Xapian reference counts it)
+  internal::CachingStemmer* stemmer_;  // owned by generator_ (Xapian reference counts it)
   Xapian::TermGenerator generator_;
 };
 
