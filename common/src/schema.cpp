@@ -21,14 +21,17 @@ const FacetInfo& facet_info(Facet facet) {
   throw std::logic_error("unknown facet");
 }
 
+std::size_t facet_index(Facet facet) {
+  return static_cast<std::size_t>(&facet_info(facet) - kFacets.data());
+}
+
 const FacetInfo* find_facet(std::string_view name_or_field) {
   for (const auto& info : kFacets)
     if (name_or_field == info.name || name_or_field == info.field) return &info;
   return nullptr;
 }
 
-std::string pack_facet_values(
-    const std::vector<std::pair<std::string, std::string>>& entries) {
+std::string pack_facet_values(const FacetEntries& entries) {
   std::string packed;
   std::vector<std::string_view> seen;
   for (const auto& [key, label] : entries) {
@@ -43,9 +46,8 @@ std::string pack_facet_values(
   return packed;
 }
 
-std::vector<std::pair<std::string, std::string>> unpack_facet_values(
-    std::string_view packed) {
-  std::vector<std::pair<std::string, std::string>> entries;
+FacetEntries unpack_facet_values(std::string_view packed) {
+  FacetEntries entries;
   while (!packed.empty()) {
     auto end = packed.find(kEntrySep);
     std::string_view entry = packed.substr(0, end);
@@ -59,6 +61,34 @@ std::vector<std::pair<std::string, std::string>> unpack_facet_values(
     packed.remove_prefix(end + 1);
   }
   return entries;
+}
+
+std::string pack_facets(const std::array<FacetEntries, kFacets.size()>& groups) {
+  std::string packed;
+  std::size_t pending = 0;  // empty groups not yet written
+  for (const auto& entries : groups) {
+    std::string group = pack_facet_values(entries);
+    if (group.empty()) {
+      ++pending;
+      continue;
+    }
+    if (!packed.empty() || pending) {
+      // One separator per group boundary since the last group written.
+      packed.append(packed.empty() ? pending : pending + 1, kGroupSep);
+    }
+    pending = 0;
+    packed += group;
+  }
+  return packed;
+}
+
+std::string_view facet_group(std::string_view packed, std::size_t index) {
+  for (std::size_t i = 0; i < index; ++i) {
+    auto sep = packed.find(kGroupSep);
+    if (sep == std::string_view::npos) return {};
+    packed.remove_prefix(sep + 1);
+  }
+  return packed.substr(0, packed.find(kGroupSep));
 }
 
 }  // namespace tlsearch::schema

@@ -1,5 +1,6 @@
 #include "document_builder.h"
 
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <string_view>
@@ -36,13 +37,12 @@ Entries single_entry(const std::string& value) {
   return {{facet_key(value), display_label(value)}};
 }
 
-// Sets the facet's packed slot and its filter terms.
-void add_facet(Xapian::Document& doc, schema::Facet facet,
-               const Entries& entries) {
+// Records the facet's entries for kSlotFacets and adds its filter terms.
+void add_facet(Xapian::Document& doc, schema::Facet facet, Entries entries,
+               std::array<Entries, schema::kFacets.size()>& groups) {
   const auto& info = schema::facet_info(facet);
-  std::string packed = schema::pack_facet_values(entries);
-  if (!packed.empty()) doc.add_value(info.slot, packed);
   for (const auto& entry : entries) add_boolean(doc, info.term_prefix, entry.first);
+  groups[schema::facet_index(facet)] = std::move(entries);
 }
 
 std::uint64_t fnv1a(std::string_view text) {
@@ -158,24 +158,27 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
   // Boolean filter terms and facets.
   doc.add_boolean_term(unique_term_for_path(event.path));
   add_boolean(doc, schema::kId, schema::id_key(event.id));
-  add_facet(doc, schema::Facet::kLanes, entries_for(event.lanes));
-  add_facet(doc, schema::Facet::kActors, entries_for(event.actors));
-  add_facet(doc, schema::Facet::kTags, entries_for(event.tags));
-  add_facet(doc, schema::Facet::kStatus, single_entry(event.status));
-  add_facet(doc, schema::Facet::kType, single_entry(event.type));
+  std::array<Entries, schema::kFacets.size()> groups;
+  add_facet(doc, schema::Facet::kLanes, entries_for(event.lanes), groups);
+  add_facet(doc, schema::Facet::kActors, entries_for(event.actors), groups);
+  add_facet(doc, schema::Facet::kTags, entries_for(event.tags), groups);
+  add_facet(doc, schema::Facet::kStatus, single_entry(event.status), groups);
+  add_facet(doc, schema::Facet::kType, single_entry(event.type), groups);
   if (event.date.has_year()) {
     std::string year = std::to_string(event.date.year);
-    add_facet(doc, schema::Facet::kYear, {{year, year}});
+    add_facet(doc, schema::Facet::kYear, {{year, year}}, groups);
     doc.add_value(schema::kSlotDate,
                   Xapian::sortable_serialise(
                       static_cast<double>(event.date.sort_key())));
   }
   if (event.importance) {
     std::string imp = std::to_string(*event.importance);
-    add_facet(doc, schema::Facet::kImportance, {{imp, imp}});
+    add_facet(doc, schema::Facet::kImportance, {{imp, imp}}, groups);
     doc.add_value(schema::kSlotImportance,
                   Xapian::sortable_serialise(*event.importance));
   }
+  std::string facets = schema::pack_facets(groups);
+  if (!facets.empty()) doc.add_value(schema::kSlotFacets, facets);
   for (const auto& source : event.sources) {
     add_boolean(doc, schema::kOutlet, facet_key(source.outlet));
     add_boolean(doc, schema::kTier, facet_key(source.tier));

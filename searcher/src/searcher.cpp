@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <array>
 #include <map>
+#include <unordered_map>
 #include <memory>
 
 #include <sys/stat.h>
@@ -31,29 +33,67 @@ constexpr std::size_t kSuggestBelow = 3;
 // Attempts when a concurrent commit invalidates what was being read.
 constexpr int kRetries = 5;
 
-// Per facet: key -> count, and how often each spelling was seen.
+// Per facet value: how many matches have it, and how often each spelling
+// was seen (nearly always one spelling).
 struct Tally {
   std::size_t count = 0;
-  std::map<std::string, std::size_t> labels;
-};
-using FacetTally = std::map<std::string, Tally>;
+  std::vector<std::pair<std::string, std::size_t>> labels;
 
-void add_spy_counts(const Xapian::ValueCountMatchSpy& spy, FacetTally& tally) {
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    Xapian::doccount freq = it.get_termfreq();
-    for (auto& [key, label] : schema::unpack_facet_values(*it)) {
-      Tally& t = tally[key];
-      t.count += freq;
-      t.labels[label] += freq;
+  void add_label(std::string_view label, std::size_t n) {
+    for (auto& [seen, count] : labels) {
+      if (seen == label) {
+        count += n;
+        return;
+      }
     }
+    labels.emplace_back(std::string(label), n);
   }
-}
+};
+using FacetTally = std::unordered_map<std::string, Tally>;
+
+// Counts the values of some facets over every match. It reads the one
+// packed kSlotFacets value of each matching document and adds each value of
+// a counted facet to that facet's tally.
+//
+// Why a match spy of our own: Xapian's ValueCountMatchSpy counts whole
+// slot values, so it needed one slot per facet (7 value reads per match,
+// each repositioning a cursor) and a map of packed strings that, for actors
+// and tags, is as big as the match set; the strings were then unpacked into
+// per-value maps. A stock xapian-tcpsrv cannot run this spy (remote shards
+// would need it registered), which no front end of tlsearch uses.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  // `mask`: bit i set counts the facet at index i of schema::kFacets.
+  explicit FacetSpy(std::uint32_t mask) : mask_(mask) {}
+
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string packed = doc.get_value(schema::kSlotFacets);
+    schema::for_each_facet_value(
+        packed, [&](std::size_t index, std::string_view key, std::string_view label) {
+          if (index >= tallies_.size() || !((mask_ >> index) & 1u)) return;
+          key_.assign(key.data(), key.size());
+          Tally& tally = tallies_[index][key_];
+          ++tally.count;
+          tally.add_label(label, 1);
+        });
+  }
+  Xapian::MatchSpy* clone() const override { return new FacetSpy(mask_); }
+  std::string name() const override { return "tlsearch.FacetSpy"; }
+
+  FacetTally& tally(std::size_t index) { return tallies_[index]; }
+
+ private:
+  std::uint32_t mask_;
+  std::array<FacetTally, schema::kFacets.size()> tallies_;
+  std::string key_;  // reused, so a value already counted allocates nothing
+};
 
 std::string best_label(const Tally& tally, const std::string& key) {
   const std::string* best = nullptr;
   std::size_t best_count = 0;
   for (const auto& [label, count] : tally.labels) {
-    if (count > best_count) {  // map order: ties go to the smaller label
+    // Most common spelling; ties go to the smaller label.
+    if (count > best_count || (count == best_count && best && label < *best)) {
       best = &label;
       best_count = count;
     }
@@ -292,21 +332,19 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   // Facets whose own filter is active are counted in a second pass without
   // that filter (disjunctive facets); the others on the main pass.
   const bool want_facets = request.facet_limit > 0;
-  std::vector<std::pair<const schema::FacetInfo*,
-                        std::unique_ptr<Xapian::ValueCountMatchSpy>>> spies;
+  std::uint32_t main_mask = 0;
   std::vector<const schema::FacetInfo*> separate;
   if (want_facets) {
     for (const auto& info : schema::kFacets) {
       const auto* values = request_values(request, info.facet);
-      if (values && !values->empty()) {
+      if (values && !values->empty())
         separate.push_back(&info);
-      } else {
-        spies.emplace_back(&info,
-                           std::make_unique<Xapian::ValueCountMatchSpy>(info.slot));
-        enquire.add_matchspy(spies.back().second.get());
-      }
+      else
+        main_mask |= 1u << schema::facet_index(info.facet);
     }
   }
+  auto spy = std::make_unique<FacetSpy>(main_mask);
+  if (main_mask) enquire.add_matchspy(spy.get());
 
   Xapian::Query base = parsed.query;
   enquire.set_query(apply_filters(base, request, std::nullopt));
@@ -319,9 +357,9 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
       request.query.find_first_of("\"") == std::string::npos) {
     ParsedQuery relaxed = parse_query_text(request.query, db, true);
     if (relaxed.query.serialise() != parsed.query.serialise()) {
-      for (auto& spy : spies) spy.second = std::make_unique<Xapian::ValueCountMatchSpy>(spy.first->slot);
       enquire.clear_matchspies();
-      for (auto& spy : spies) enquire.add_matchspy(spy.second.get());
+      spy = std::make_unique<FacetSpy>(main_mask);
+      if (main_mask) enquire.add_matchspy(spy.get());
       enquire.set_query(apply_filters(relaxed.query, request, std::nullopt));
       Xapian::MSet relaxed_mset = enquire.get_mset(offset, request.limit, all);
       if (relaxed_mset.get_matches_estimated() > 0) {
@@ -350,22 +388,24 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   }
 
   if (want_facets) {
-    std::map<const schema::FacetInfo*, FacetTally> tallies;
-    for (auto& [info, spy] : spies) add_spy_counts(*spy, tallies[info]);
+    std::array<FacetTally, schema::kFacets.size()> separate_tallies;
     for (const auto* info : separate) {
+      const std::size_t index = schema::facet_index(info->facet);
       Xapian::Enquire other(db);
       other.set_weighting_scheme(Xapian::BoolWeight());
       if (request.time_limit_seconds > 0) other.set_time_limit(request.time_limit_seconds);
       other.set_query(apply_filters(base, request, info->facet));
-      Xapian::ValueCountMatchSpy spy(info->slot);
-      other.add_matchspy(&spy);
+      FacetSpy facet_spy(1u << index);
+      other.add_matchspy(&facet_spy);
       other.get_mset(0, 0, all);
-      add_spy_counts(spy, tallies[info]);
+      separate_tallies[index] = std::move(facet_spy.tally(index));
     }
     for (const auto& info : schema::kFacets) {
-      result.facets.push_back(finish_facet(info, tallies[&info],
-                                           request_values(request, info.facet),
-                                           request.facet_limit));
+      const std::size_t index = schema::facet_index(info.facet);
+      const bool own_pass = (main_mask >> index & 1u) == 0;
+      result.facets.push_back(finish_facet(
+          info, own_pass ? separate_tallies[index] : spy->tally(index),
+          request_values(request, info.facet), request.facet_limit));
     }
   }
 
@@ -437,11 +477,13 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
       Tally spellings;
       int seen = 0;
       std::string term = term_prefix + value.key;
+      const std::size_t index = schema::facet_index(info->facet);
       for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < 50;
            ++it, ++seen) {
+        const std::string packed = db.get_document(*it).get_value(schema::kSlotFacets);
         for (auto& [key, label] :
-             schema::unpack_facet_values(db.get_document(*it).get_value(info->slot)))
-          if (key == value.key) ++spellings.labels[label];
+             schema::unpack_facet_values(schema::facet_group(packed, index)))
+          if (key == value.key) spellings.add_label(label, 1);
       }
       value.value = best_label(spellings, value.key);
     }

@@ -3,6 +3,8 @@
 #include "tlsearch/schema.h"
 
 #include <catch2/catch.hpp>
+
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,19 +80,48 @@ TEST_CASE("facets are found by name and by field", "[schema]") {
   CHECK(schema::find_facet("Lanes") == nullptr);
 }
 
-TEST_CASE("every facet has its own slot and prefix", "[schema]") {
+TEST_CASE("every facet has its own prefix and name", "[schema]") {
   for (const auto& a : schema::kFacets) {
     CHECK(&schema::facet_info(a.facet) == &a);
-    CHECK(a.slot != schema::kSlotDate);
-    CHECK(a.slot != schema::kSlotImportance);
-    CHECK(a.slot != schema::kSlotFile);
+    CHECK(&schema::kFacets[schema::facet_index(a.facet)] == &a);
     for (const auto& b : schema::kFacets) {
       if (&a == &b) continue;
-      CHECK(a.slot != b.slot);
       CHECK(std::string(a.term_prefix) != b.term_prefix);
       CHECK(std::string(a.name) != b.name);
     }
   }
+}
+
+// Every facet's values in one slot: empty groups in front, between and at
+// the end must keep each value in its own facet.
+TEST_CASE("all facets pack into one slot and read back by facet", "[schema]") {
+  using Groups = std::array<schema::FacetEntries, schema::kFacets.size()>;
+  auto read_back = [](const std::string& packed) {
+    std::string out;
+    schema::for_each_facet_value(packed, [&](std::size_t i, std::string_view key,
+                                             std::string_view label) {
+      out += std::to_string(i) + ":" + std::string(key) + "=" + std::string(label) + "|";
+    });
+    return out;
+  };
+  Groups none;
+  CHECK(schema::pack_facets(none).empty());
+  CHECK(read_back("").empty());
+
+  Groups some;
+  some[1] = {{"amazon", "Amazon"}, {"ring", "Ring"}};
+  some[4] = {{"timeline event", "timeline_event"}};
+  const std::string packed = schema::pack_facets(some);
+  CHECK(read_back(packed) == "1:amazon=Amazon|1:ring=Ring|4:timeline event=timeline_event|");
+  CHECK(schema::facet_group(packed, 0).empty());
+  CHECK(schema::unpack_facet_values(schema::facet_group(packed, 1)) == some[1]);
+  CHECK(schema::unpack_facet_values(schema::facet_group(packed, 4)) == some[4]);
+  CHECK(schema::facet_group(packed, 6).empty());
+
+  Groups ends;
+  ends[0] = {{"a", "A"}};
+  ends[6] = {{"9", "9"}};
+  CHECK(read_back(schema::pack_facets(ends)) == "0:a=A|6:9=9|");
 }
 
 }  // namespace

@@ -57,16 +57,18 @@ inline constexpr std::size_t kMaxTermBytes = 240;
 // kSlotDate: sortable_serialise(EventDate::sort_key()) (yyyymmdd), absent
 // when the event has no year. kSlotImportance: sortable_serialise(1-10).
 // kSlotFile: "<size> <mtime_ns> <path>" used by incremental indexing.
+// kSlotFacets: every facet value of the event, pack_facets() below.
 inline constexpr unsigned kSlotDate = 0;
 inline constexpr unsigned kSlotImportance = 1;
 inline constexpr unsigned kSlotFile = 2;
+inline constexpr unsigned kSlotFacets = 3;
 
 // ---- Facets ------------------------------------------------------------------
-// Every facet has a value slot holding the document's values packed with
-// pack_facet_values(): one entry per distinct key, each entry the key and the
-// display spelling. Xapian's built-in ValueCountMatchSpy counts the packed
-// strings; the searcher splits them, so counts stay exact for multi-valued
-// facets and the scheme works unchanged against remote (xapian-tcpsrv) shards.
+// All facet values of a document live in one slot, kSlotFacets: one group
+// per facet in kFacets order, each group one entry per distinct key, each
+// entry the key and the display spelling. The searcher's facet match spy
+// reads that one slot per match and counts every key, so counts are exact
+// for multi-valued facets at the cost of one value read per match.
 enum class Facet { kLanes, kActors, kTags, kStatus, kType, kYear, kImportance };
 
 struct FacetInfo {
@@ -74,35 +76,69 @@ struct FacetInfo {
   const char* name;         // JSON name and /api/facets/{name}
   const char* field;        // query field prefix and CLI option (`lane`)
   const char* term_prefix;  // boolean filter term prefix
-  unsigned slot;            // packed-values slot
 };
 
 inline constexpr std::array<FacetInfo, 7> kFacets = {{
-    {Facet::kLanes, "lanes", "lane", kLane, 10},
-    {Facet::kActors, "actors", "actor", kActor, 11},
-    {Facet::kTags, "tags", "tag", kTag, 12},
-    {Facet::kStatus, "status", "status", kStatus, 13},
-    {Facet::kType, "type", "type", kType, 14},
-    {Facet::kYear, "year", "year", kYear, 15},
-    {Facet::kImportance, "importance", "importance", "XIMP:", 16},
+    {Facet::kLanes, "lanes", "lane", kLane},
+    {Facet::kActors, "actors", "actor", kActor},
+    {Facet::kTags, "tags", "tag", kTag},
+    {Facet::kStatus, "status", "status", kStatus},
+    {Facet::kType, "type", "type", kType},
+    {Facet::kYear, "year", "year", kYear},
+    {Facet::kImportance, "importance", "importance", "XIMP:"},
 }};
 
 const FacetInfo& facet_info(Facet facet);
+// The position of `facet` in kFacets (its group in kSlotFacets).
+std::size_t facet_index(Facet facet);
 // Looks a facet up by JSON name (`lanes`) or field (`lane`); nullptr if none.
 const FacetInfo* find_facet(std::string_view name_or_field);
 
 // Separators of the packed format; facet_key() and display_label() never
 // produce them.
+inline constexpr char kGroupSep = '\x1d';
 inline constexpr char kEntrySep = '\x1e';
 inline constexpr char kLabelSep = '\x1f';
 
+using FacetEntries = std::vector<std::pair<std::string, std::string>>;
+
 // (key, label) pairs -> "key\x1flabel\x1ekey\x1flabel". Pairs with an empty
 // key are dropped, as are later pairs repeating a key.
-std::string pack_facet_values(
-    const std::vector<std::pair<std::string, std::string>>& entries);
+std::string pack_facet_values(const FacetEntries& entries);
 // Inverse of pack_facet_values(). Tolerates an empty string (no entries).
-std::vector<std::pair<std::string, std::string>> unpack_facet_values(
-    std::string_view packed);
+FacetEntries unpack_facet_values(std::string_view packed);
+
+// The kSlotFacets value: the groups of every facet, in kFacets order,
+// joined by kGroupSep. Trailing empty groups are left out; an event without
+// facet values gives "".
+std::string pack_facets(const std::array<FacetEntries, kFacets.size()>& groups);
+// The packed entries of the facet at `index` of kFacets in a kSlotFacets
+// value ("" when it has none), without copying.
+std::string_view facet_group(std::string_view packed, std::size_t index);
+// Calls fn(index, key, label) for every entry of a kSlotFacets value, in
+// order. The views point into `packed`.
+template <typename Fn>
+void for_each_facet_value(std::string_view packed, Fn&& fn) {
+  std::size_t index = 0;
+  while (!packed.empty() || index == 0) {
+    const auto group_end = packed.find(kGroupSep);
+    std::string_view group = packed.substr(0, group_end);
+    while (!group.empty()) {
+      const auto end = group.find(kEntrySep);
+      std::string_view entry = group.substr(0, end);
+      const auto sep = entry.find(kLabelSep);
+      if (sep == std::string_view::npos)
+        fn(index, entry, entry);
+      else
+        fn(index, entry.substr(0, sep), entry.substr(sep + 1));
+      if (end == std::string_view::npos) break;
+      group.remove_prefix(end + 1);
+    }
+    if (group_end == std::string_view::npos) break;
+    packed.remove_prefix(group_end + 1);
+    ++index;
+  }
+}
 
 // Document data is a JSON object; docs/schema.md lists its fields.
 inline constexpr int kDataVersion = 1;
