@@ -9,6 +9,7 @@ if [ $# -gt 0 ]; then packages=("$@"); else packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev catch2 nlohmann-json3-dev libfmt-dev
   libcpp-httplib-dev
+  libjemalloc-dev  # the tlsearch command's allocator (optional, faster)
   python3  # tests/capi: the Python ctypes example
 ); fi
 missing=()

