@@ -186,10 +186,7 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
   for (const auto& link : event.links) add_boolean(doc, schema::kLink, link);
 
   doc.add_value(schema::kSlotFile, encode_file_slot(stamp, event.path));
-  nlohmann::json data = event_to_json(event);
-  data["v"] = schema::kDataVersion;
-  doc.set_data(data.dump(-1, ' ', false,
-                         nlohmann::json::error_handler_t::replace));
+  doc.set_data(event_to_document_data(event));
   return doc;
 }
 

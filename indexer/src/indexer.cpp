@@ -595,7 +595,7 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
     for (Xapian::docid docid : keep) {
       Xapian::Document doc = live.get_document(docid);
       try {
-        Event event = event_from_json(nlohmann::json::parse(doc.get_data()));
+        Event event = event_from_document_data(doc.get_data());
         event.body_text = markdown_to_text(event.body_markdown);
         builder.build(event, FileStamp{});
       } catch (const nlohmann::json::exception&) {

@@ -88,11 +88,11 @@ class FacetSpy : public Xapian::MatchSpy {
   std::string key_;  // reused, so a value already counted allocates nothing
 };
 
-std::string best_label(const Tally& tally, const std::string& key) {
+// The most common spelling of a value (ties: the smaller label), or its key.
+const std::string& best_label(const Tally& tally, const std::string& key) {
   const std::string* best = nullptr;
   std::size_t best_count = 0;
   for (const auto& [label, count] : tally.labels) {
-    // Most common spelling; ties go to the smaller label.
     if (count > best_count || (count == best_count && best && label < *best)) {
       best = &label;
       best_count = count;
@@ -110,22 +110,42 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   std::vector<std::string> selected;
   if (selected_values)
     for (const auto& v : *selected_values) selected.push_back(facet_key(v));
-  std::vector<FacetValue> all;
-  all.reserve(tally.size());
-  for (const auto& [key, t] : tally) {
-    FacetValue v;
-    v.key = key;
-    v.value = best_label(t, key);
-    v.count = t.count;
-    v.selected = std::find(selected.begin(), selected.end(), key) != selected.end();
-    all.push_back(std::move(v));
-  }
-  std::sort(all.begin(), all.end(), [](const FacetValue& a, const FacetValue& b) {
+  auto is_selected = [&](const std::string& key) {
+    return std::find(selected.begin(), selected.end(), key) != selected.end();
+  };
+  // Rank references, not copies: a broad query has thousands of actors and
+  // tags, of which only `limit` (plus selected ones) are returned.
+  struct Ref {
+    const std::string* key;
+    const std::string* label;
+    std::size_t count;
+  };
+  std::vector<Ref> refs;
+  refs.reserve(tally.size());
+  for (const auto& [key, t] : tally) refs.push_back({&key, &best_label(t, key), t.count});
+  auto before = [](const Ref& a, const Ref& b) {
     if (a.count != b.count) return a.count > b.count;
-    return a.value < b.value;
-  });
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if (i < limit || all[i].selected) counts.values.push_back(all[i]);
+    return *a.label < *b.label;
+  };
+  const std::size_t top = std::min(limit, refs.size());
+  std::partial_sort(refs.begin(), refs.begin() + static_cast<std::ptrdiff_t>(top),
+                    refs.end(), before);
+  auto emit = [&](const Ref& r) {
+    FacetValue v;
+    v.key = *r.key;
+    v.value = *r.label;
+    v.count = r.count;
+    v.selected = is_selected(v.key);
+    counts.values.push_back(std::move(v));
+  };
+  for (std::size_t i = 0; i < top; ++i) emit(refs[i]);
+  // Selected values outside the top keep their place in the order.
+  if (!selected.empty() && top < refs.size()) {
+    std::vector<Ref> rest;
+    for (std::size_t i = top; i < refs.size(); ++i)
+      if (is_selected(*refs[i].key)) rest.push_back(refs[i]);
+    std::sort(rest.begin(), rest.end(), before);
+    for (const auto& r : rest) emit(r);
   }
   // A selected value with no match left still shows, so it can be removed.
   for (const auto& key : selected) {
@@ -171,8 +191,7 @@ Hit make_hit(const Event& event) {
 
 Event decode_document(const Xapian::Document& doc) {
   try {
-    auto json = nlohmann::json::parse(doc.get_data());
-    return event_from_json(json);
+    return event_from_document_data(doc.get_data());
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kDatabase,
                 std::string("damaged document data in the index: ") + e.what());

@@ -4,6 +4,9 @@
 #ifndef TLSEARCH_EVENT_JSON_H
 #define TLSEARCH_EVENT_JSON_H
 
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "tlsearch/event.h"
@@ -17,6 +20,16 @@ nlohmann::json event_to_json(const Event& event);
 // Inverse of event_to_json(); tolerant of missing keys (they stay default).
 // Throws nlohmann::json::exception only if `json` is not an object.
 Event event_from_json(const nlohmann::json& json);
+
+// The Xapian document data of an event (docs/schema.md, "Document data"):
+// event_to_json() without "body", plus "v" (schema::kDataVersion), then a NUL
+// byte, then the Markdown body as written. The body stays out of the JSON
+// so that reading a hit does not lex (and unescape) the largest field.
+std::string event_to_document_data(const Event& event);
+
+// Inverse of event_to_document_data(). Throws nlohmann::json::exception
+// when the JSON part is damaged.
+Event event_from_document_data(std::string_view data);
 
 }  // namespace tlsearch
 

@@ -140,8 +140,9 @@ void for_each_facet_value(std::string_view packed, Fn&& fn) {
   }
 }
 
-// Document data is a JSON object; docs/schema.md lists its fields.
-inline constexpr int kDataVersion = 1;
+// Document data: a JSON object, a NUL byte, the body (event_json.h);
+// docs/schema.md lists the fields.
+inline constexpr int kDataVersion = 2;
 
 }  // namespace tlsearch::schema
 
