@@ -49,7 +49,64 @@ struct Tally {
     labels.emplace_back(std::string(label), n);
   }
 };
-using FacetTally = std::unordered_map<std::string, Tally>;
+
+// The tallies of one facet: key -> Tally, open addressing over a table of
+// (hash, index) slots, entries kept in insertion order. A broad query at 1M
+// events does some twenty lookups per match: std::unordered_map's nodes
+// (a cache miss each) and a key copy per lookup were 44% of its time.
+class FacetTally {
+ public:
+  using Entry = std::pair<std::string, Tally>;
+
+  // The tally of `key`, added with a zero count when new.
+  Tally& add(std::string_view key) {
+    if ((entries_.size() + 1) * 4 > slots_.size() * 3) grow();
+    const std::size_t hash = std::hash<std::string_view>()(key);
+    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.index == kEmpty) {
+        slot = {hash, static_cast<std::uint32_t>(entries_.size())};
+        entries_.emplace_back(std::string(key), Tally());
+        return entries_.back().second;
+      }
+      if (slot.hash == hash && entries_[slot.index].first == key)
+        return entries_[slot.index].second;
+    }
+  }
+  bool contains(std::string_view key) const {
+    if (slots_.empty()) return false;
+    const std::size_t hash = std::hash<std::string_view>()(key);
+    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& slot = slots_[i];
+      if (slot.index == kEmpty) return false;
+      if (slot.hash == hash && entries_[slot.index].first == key) return true;
+    }
+  }
+  std::size_t size() const { return entries_.size(); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xffffffffu;
+  struct Slot {
+    std::size_t hash = 0;
+    std::uint32_t index = kEmpty;
+  };
+
+  void grow() {
+    std::vector<Slot> slots(std::max<std::size_t>(64, slots_.size() * 2));
+    for (const Slot& old : slots_) {
+      if (old.index == kEmpty) continue;
+      std::size_t i = old.hash & (slots.size() - 1);
+      while (slots[i].index != kEmpty) i = (i + 1) & (slots.size() - 1);
+      slots[i] = old;
+    }
+    slots_.swap(slots);
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most 3/4 full
+  std::vector<Entry> entries_;
+};
 
 // Counts the values of some facets over every match. For each matching
 // document it reads the one packed kSlotFacets value and adds each value of
@@ -87,8 +144,7 @@ class FacetSpy : public Xapian::MatchSpy {
     schema::for_each_facet_value(
         packed, [&](std::size_t index, std::string_view key, std::string_view label) {
           if (index >= tallies_.size() || !((mask_ >> index) & 1u)) return;
-          key_.assign(key.data(), key.size());
-          Tally& tally = tallies_[index][key_];
+          Tally& tally = tallies_[index].add(key);
           ++tally.count;
           tally.add_label(label, 1);
         });
@@ -105,7 +161,6 @@ class FacetSpy : public Xapian::MatchSpy {
   Xapian::ValueIterator values_;
   bool stream_open_ = false;
   Xapian::docid last_ = 0;
-  std::string key_;  // reused, so a value already counted allocates nothing
 };
 
 // The most common spelling of a value (ties: the smaller label), or its key.
@@ -169,7 +224,7 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   }
   // A selected value with no match left still shows, so it can be removed.
   for (const auto& key : selected) {
-    if (key.empty() || tally.count(key)) continue;
+    if (key.empty() || tally.contains(key)) continue;
     FacetValue v;
     v.key = key;
     v.value = key;
@@ -508,7 +563,7 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
       if (!want.empty() && key.compare(0, want.size(), want) != 0 &&
           key.find(" " + want) == std::string::npos)
         continue;
-      tally[key].count = it.get_termfreq();
+      tally.add(key).count = it.get_termfreq();
     }
     FacetCounts counts = finish_facet(*info, tally, nullptr, limit);
     // Labels: the most common spelling among (up to 50 of) its events.
