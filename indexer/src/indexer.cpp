@@ -235,7 +235,10 @@ std::vector<Prepared> prepare_batch(const std::vector<const Candidate*>& batch,
   return prepared;
 }
 
-void check_schema(Xapian::WritableDatabase& db, const std::string& path) {
+// False when `db` is a tlsearch index written with another schema version:
+// its documents are then worth nothing to this version, and the run builds
+// the index again from the files. Throws when `db` is not a tlsearch index.
+bool schema_is_current(Xapian::WritableDatabase& db, const std::string& path) {
   std::string version = db.get_metadata(schema::kMetaSchemaVersion);
   if (version.empty()) {
     if (db.get_doccount() != 0)
@@ -243,13 +246,9 @@ void check_schema(Xapian::WritableDatabase& db, const std::string& path) {
                   path + " is a Xapian database but not a tlsearch index");
     db.set_metadata(schema::kMetaSchemaVersion,
                     std::to_string(schema::kSchemaVersion));
-  } else if (version != std::to_string(schema::kSchemaVersion)) {
-    throw Error(ErrorKind::kDatabase,
-                path + " was built with index schema " + version +
-                    "; this tlsearch uses schema " +
-                    std::to_string(schema::kSchemaVersion) +
-                    ". Remove the folder and index again.");
+    return true;
   }
+  return version == std::to_string(schema::kSchemaVersion);
 }
 
 class Run {
@@ -704,8 +703,22 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
   }
 
   try {
-    check_schema(*db, db_path);
-    auto indexed = load_indexed(*db);
+    // An index written by another version of the schema is rebuilt from
+    // the files, in a new generation (readers keep the old one until then).
+    const bool outdated = !schema_is_current(*db, db_path);
+    std::unordered_map<std::string, Indexed> indexed;
+    if (outdated) {
+      Diagnostic d;
+      d.severity = Severity::kWarning;
+      d.path = db_path;
+      d.message = "the index was built with schema " +
+                  db->get_metadata(schema::kMetaSchemaVersion) +
+                  "; rebuilding it from the files for schema " +
+                  std::to_string(schema::kSchemaVersion);
+      run.report(d);
+    } else {
+      indexed = load_indexed(*db);
+    }
 
     for (const auto& problem : walk.problems) run.report(problem);
     summary.errors += walk.problems.size();
@@ -734,9 +747,9 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     // Most files changed (a first run, --force): build a new generation
     // beside the live one, in parallel and with bounded memory, and swap it
     // in. Otherwise update the live database in one transaction.
-    if (!changed.empty() &&
-        (options.force || indexed.empty() ||
-         changed.size() * 2 > walk.candidates.size())) {
+    if (outdated || (!changed.empty() &&
+                     (options.force || indexed.empty() ||
+                      changed.size() * 2 > walk.candidates.size()))) {
       std::vector<bool> is_changed(walk.candidates.size(), false);
       for (const Candidate* c : changed)
         is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;

@@ -10,6 +10,7 @@
 
 #include "../searcher/fixture.h"
 #include "tlsearch/error.h"
+#include "tlsearch/schema.h"
 
 using namespace tlsearch;
 using tlsearch::test::event_text;
@@ -103,6 +104,34 @@ TEST_CASE("re-indexing touches only added, changed and removed files", "[indexer
   CHECK(count(s, "gamma") == 0);
   CHECK(count(s, "delta") == 1);
   CHECK(count(s, "") == 3);
+}
+
+// An index written by an older tlsearch (schema 1 indexed words as written)
+// is rebuilt by the next run instead of being refused or, worse, mixed.
+TEST_CASE("an index of an older schema is rebuilt from the files", "[indexer][schema]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha event", "Requests were filed."));
+  write_file(dir / "tl/b.md", simple("b", "Beta event"));
+  REQUIRE(index(dir / "db", {dir / "tl"}).summary.added == 2);
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_OPEN);
+    db.set_metadata(schema::kMetaSchemaVersion, "1");
+    db.commit();
+  }
+  CHECK_THROWS_AS(Searcher(dir / "db"), Error);
+
+  Run again = index(dir / "db", {dir / "tl"});
+  CHECK(again.summary.added == 2);
+  CHECK(again.summary.unchanged == 0);
+  CHECK(again.summary.documents == 2);
+  REQUIRE(again.diagnostics.size() == 1);
+  CHECK(again.diagnostics[0].severity == Severity::kWarning);
+  CHECK(again.diagnostics[0].message.find("schema 1") != std::string::npos);
+  Searcher s(dir / "db");
+  CHECK(count(s, "request") == 1);
+  CHECK(count(s, "") == 2);
+  // The next run finds it current again.
+  CHECK(index(dir / "db", {dir / "tl"}).summary.unchanged == 2);
 }
 
 TEST_CASE("indexing one folder leaves another folder's events alone", "[indexer][incremental]") {
