@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include <thread>
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
@@ -237,7 +241,7 @@ TEST_CASE("files that vanish or change while being indexed", "[hostile]") {
         "for i in $(seq " + std::to_string(round * 40) + " " + std::to_string(round * 40 + 39) +
         "); do rm -f " + shell_quote(c.string()) + "/e$i.md; printf -- '---\\ntitle: "
         "Rewritten %s\\n---\\nnew words %s\\n' $i $i > " + shell_quote(c.string()) +
-        "/n$i.md; done";
+        "/n$i.md; done; touch " + shell_quote((dir / ("churned" + std::to_string(round))).string());
     std::vector<std::string> args = {"--db", db.string(), "index", "--json", c.string()};
     if (round % 2 == 0) args.push_back("--force");  // the rebuild path, then in place
     Output o = run_tlsearch(args, 120, "(" + churn + ") & ");
@@ -251,6 +255,13 @@ TEST_CASE("files that vanish or change while being indexed", "[hostile]") {
              message.rfind("front matter is not closed", 0) == 0));
     }
     require_sound(db);
+    // The churn runs on after `index` (it is not waited for): let it end,
+    // or the next run races it. A loaded machine made the last run meet a
+    // file the churn had just truncated.
+    const fs::path churned = dir / ("churned" + std::to_string(round));
+    for (int i = 0; i < 600 && !fs::exists(churned); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(fs::exists(churned));
   }
   // Once still, one more run sees exactly what is on disk.
   Output o = run_tlsearch({"--db", db.string(), "index", "--json", c.string()});
