@@ -1,5 +1,7 @@
 #include "tlsearch/schema.h"
 
+#include "tlsearch/normalize.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -39,24 +41,29 @@ std::string pack_facet_values(const FacetEntries& entries) {
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
     seen.push_back(key);
     if (!packed.empty()) packed += kEntrySep;
-    packed += key;
-    packed += kLabelSep;
-    packed += label;
+    // The label alone halves the slot: facets are read for every match.
+    if (label.find(kLabelSep) == std::string::npos && facet_key(label) == key) {
+      packed += label;
+    } else {
+      packed += key;
+      packed += kLabelSep;
+      packed += label;
+    }
   }
   return packed;
+}
+
+std::pair<std::string, std::string> unpack_facet_entry(std::string_view entry) {
+  auto sep = entry.find(kLabelSep);
+  if (sep == std::string_view::npos) return {facet_key(entry), std::string(entry)};
+  return {std::string(entry.substr(0, sep)), std::string(entry.substr(sep + 1))};
 }
 
 FacetEntries unpack_facet_values(std::string_view packed) {
   FacetEntries entries;
   while (!packed.empty()) {
     auto end = packed.find(kEntrySep);
-    std::string_view entry = packed.substr(0, end);
-    auto sep = entry.find(kLabelSep);
-    if (sep == std::string_view::npos)
-      entries.emplace_back(std::string(entry), std::string(entry));
-    else
-      entries.emplace_back(std::string(entry.substr(0, sep)),
-                           std::string(entry.substr(sep + 1)));
+    entries.push_back(unpack_facet_entry(packed.substr(0, end)));
     if (end == std::string_view::npos) break;
     packed.remove_prefix(end + 1);
   }

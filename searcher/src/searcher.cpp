@@ -141,18 +141,27 @@ class FacetSpy : public Xapian::MatchSpy {
     values_.skip_to(did);
     if (values_ == end || values_.get_docid() != did) return;
     const std::string packed = *values_;
-    schema::for_each_facet_value(
-        packed, [&](std::size_t index, std::string_view key, std::string_view label) {
-          if (index >= tallies_.size() || !((mask_ >> index) & 1u)) return;
-          Tally& tally = tallies_[index].add(key);
-          ++tally.count;
-          tally.add_label(label, 1);
-        });
+    // Entries are counted as packed; each distinct one is unpacked once, in
+    // by_key(), so a match costs one hash lookup per value.
+    schema::for_each_facet_entry(packed, [&](std::size_t index, std::string_view entry) {
+      if (index < tallies_.size() && ((mask_ >> index) & 1u))
+        ++tallies_[index].add(entry).count;
+    });
   }
   Xapian::MatchSpy* clone() const override { return new FacetSpy(db_, mask_); }
   std::string name() const override { return "tlsearch.FacetSpy"; }
 
-  FacetTally& tally(std::size_t index) { return tallies_[index]; }
+  // The counts of the facet at `index`, by key, with their spellings.
+  FacetTally tally(std::size_t index) const {
+    FacetTally by_key;
+    for (const auto& [entry, counted] : tallies_[index]) {
+      auto [key, label] = schema::unpack_facet_entry(entry);
+      Tally& t = by_key.add(key);
+      t.count += counted.count;
+      t.add_label(label, counted.count);
+    }
+    return by_key;
+  }
 
  private:
   Xapian::Database db_;
@@ -492,7 +501,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
       FacetSpy facet_spy(db, 1u << index);
       other.add_matchspy(&facet_spy);
       other.get_mset(0, 0, all);
-      separate_tallies[index] = std::move(facet_spy.tally(index));
+      separate_tallies[index] = facet_spy.tally(index);
     }
     for (const auto& info : schema::kFacets) {
       const std::size_t index = schema::facet_index(info.facet);

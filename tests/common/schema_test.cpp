@@ -22,14 +22,24 @@ TEST_CASE("packed facet values round-trip", "[schema]") {
       {"courts", "Courts"},
       {"caf\u00E9", "Caf\u00E9"}};
   const std::string packed = schema::pack_facet_values(entries);
+  // Each label gives its key back, so the labels alone are stored.
   CHECK(packed ==
-        "media capture and control\x1f"
         "Media Capture & Control\x1e"
-        "courts\x1f"
         "Courts\x1e"
-        "caf\u00E9\x1f"
         "Caf\u00E9");
   CHECK(schema::unpack_facet_values(packed) == entries);
+}
+
+TEST_CASE("a key its label does not give is stored with the label", "[schema]") {
+  const Entries entries = {{"nyt", "The New York Times"}, {"courts", "Courts"}};
+  const std::string packed = schema::pack_facet_values(entries);
+  CHECK(packed ==
+        "nyt\x1f"
+        "The New York Times\x1e"
+        "Courts");
+  CHECK(schema::unpack_facet_values(packed) == entries);
+  CHECK(schema::unpack_facet_entry("Courts") == std::make_pair(std::string("courts"),
+                                                               std::string("Courts")));
 }
 
 TEST_CASE("packing drops empty keys and repeated keys", "[schema]") {
@@ -98,9 +108,9 @@ TEST_CASE("all facets pack into one slot and read back by facet", "[schema]") {
   using Groups = std::array<schema::FacetEntries, schema::kFacets.size()>;
   auto read_back = [](const std::string& packed) {
     std::string out;
-    schema::for_each_facet_value(packed, [&](std::size_t i, std::string_view key,
-                                             std::string_view label) {
-      out += std::to_string(i) + ":" + std::string(key) + "=" + std::string(label) + "|";
+    schema::for_each_facet_entry(packed, [&](std::size_t i, std::string_view entry) {
+      auto [key, label] = schema::unpack_facet_entry(entry);
+      out += std::to_string(i) + ":" + key + "=" + label + "|";
     });
     return out;
   };

@@ -66,9 +66,10 @@ inline constexpr unsigned kSlotFacets = 3;
 // ---- Facets ------------------------------------------------------------------
 // All facet values of a document live in one slot, kSlotFacets: one group
 // per facet in kFacets order, each group one entry per distinct key, each
-// entry the key and the display spelling. The searcher's facet match spy
-// reads that one slot per match and counts every key, so counts are exact
-// for multi-valued facets at the cost of one value read per match.
+// entry the display spelling (and the key when it cannot be derived from
+// the spelling). The searcher's facet match spy reads that one slot per
+// match and counts every entry, so counts are exact for multi-valued facets
+// at the cost of one value read per match.
 enum class Facet { kLanes, kActors, kTags, kStatus, kType, kYear, kImportance };
 
 struct FacetInfo {
@@ -102,11 +103,15 @@ inline constexpr char kLabelSep = '\x1f';
 
 using FacetEntries = std::vector<std::pair<std::string, std::string>>;
 
-// (key, label) pairs -> "key\x1flabel\x1ekey\x1flabel". Pairs with an empty
-// key are dropped, as are later pairs repeating a key.
+// (key, label) pairs -> entries joined by kEntrySep. An entry is the label
+// alone when facet_key(label) gives the key back (nearly always), else
+// "key\x1flabel". Pairs with an empty key are dropped, as are later pairs
+// repeating a key.
 std::string pack_facet_values(const FacetEntries& entries);
 // Inverse of pack_facet_values(). Tolerates an empty string (no entries).
 FacetEntries unpack_facet_values(std::string_view packed);
+// The (key, label) of one packed entry.
+std::pair<std::string, std::string> unpack_facet_entry(std::string_view entry);
 
 // The kSlotFacets value: the groups of every facet, in kFacets order,
 // joined by kGroupSep. Trailing empty groups are left out; an event without
@@ -115,22 +120,18 @@ std::string pack_facets(const std::array<FacetEntries, kFacets.size()>& groups);
 // The packed entries of the facet at `index` of kFacets in a kSlotFacets
 // value ("" when it has none), without copying.
 std::string_view facet_group(std::string_view packed, std::size_t index);
-// Calls fn(index, key, label) for every entry of a kSlotFacets value, in
-// order. The views point into `packed`.
+// Calls fn(index, entry) for every packed entry of a kSlotFacets value, in
+// order, `entry` a view into `packed` (unpack_facet_entry() reads it). The
+// searcher counts entries as they are and unpacks each distinct one once.
 template <typename Fn>
-void for_each_facet_value(std::string_view packed, Fn&& fn) {
+void for_each_facet_entry(std::string_view packed, Fn&& fn) {
   std::size_t index = 0;
-  while (!packed.empty() || index == 0) {
+  while (!packed.empty()) {
     const auto group_end = packed.find(kGroupSep);
     std::string_view group = packed.substr(0, group_end);
     while (!group.empty()) {
       const auto end = group.find(kEntrySep);
-      std::string_view entry = group.substr(0, end);
-      const auto sep = entry.find(kLabelSep);
-      if (sep == std::string_view::npos)
-        fn(index, entry, entry);
-      else
-        fn(index, entry.substr(0, sep), entry.substr(sep + 1));
+      fn(index, group.substr(0, end));
       if (end == std::string_view::npos) break;
       group.remove_prefix(end + 1);
     }
