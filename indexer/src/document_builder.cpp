@@ -1,7 +1,6 @@
 #include "document_builder.h"
 
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <string_view>
 #include <utility>

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <array>
-#include <map>
-#include <unordered_map>
 #include <memory>
 
 #include <sys/stat.h>
@@ -62,25 +60,16 @@ class FacetTally {
   Tally& add(std::string_view key) {
     if ((entries_.size() + 1) * 4 > slots_.size() * 3) grow();
     const std::size_t hash = std::hash<std::string_view>()(key);
-    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      Slot& slot = slots_[i];
-      if (slot.index == kEmpty) {
-        slot = {hash, static_cast<std::uint32_t>(entries_.size())};
-        entries_.emplace_back(std::string(key), Tally());
-        return entries_.back().second;
-      }
-      if (slot.hash == hash && entries_[slot.index].first == key)
-        return entries_[slot.index].second;
+    Slot& slot = slots_[probe(key, hash)];
+    if (slot.index == kEmpty) {
+      slot = {hash, static_cast<std::uint32_t>(entries_.size())};
+      entries_.emplace_back(std::string(key), Tally());
     }
+    return entries_[slot.index].second;
   }
   bool contains(std::string_view key) const {
     if (slots_.empty()) return false;
-    const std::size_t hash = std::hash<std::string_view>()(key);
-    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      const Slot& slot = slots_[i];
-      if (slot.index == kEmpty) return false;
-      if (slot.hash == hash && entries_[slot.index].first == key) return true;
-    }
+    return slots_[probe(key, std::hash<std::string_view>()(key))].index != kEmpty;
   }
   std::size_t size() const { return entries_.size(); }
   std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
@@ -92,6 +81,15 @@ class FacetTally {
     std::size_t hash = 0;
     std::uint32_t index = kEmpty;
   };
+
+  // The slot holding `key`, or the empty slot where it would go.
+  std::size_t probe(std::string_view key, std::size_t hash) const {
+    std::size_t i = hash & (slots_.size() - 1);
+    while (slots_[i].index != kEmpty &&
+           !(slots_[i].hash == hash && entries_[slots_[i].index].first == key))
+      i = (i + 1) & (slots_.size() - 1);
+    return i;
+  }
 
   void grow() {
     std::vector<Slot> slots(std::max<std::size_t>(64, slots_.size() * 2));
