@@ -143,16 +143,24 @@ bool closes(char32_t open, char32_t close) {
 std::string sanitize_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  std::size_t pos = 0;
+  // Valid text is copied a run at a time (appending each character was most
+  // of the cost of turning a body into text); only a NUL or an invalid
+  // sequence ends a run.
+  std::size_t pos = 0, run = 0;
   while (pos < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[pos]);
+    if (c != 0 && c < 0x80) {
+      ++pos;
+      continue;
+    }
     const std::size_t start = pos;
     const char32_t cp = decode_one(text, &pos);
-    if (cp == 0) continue;
-    if (cp == kReplacement)
-      append_utf8(out, cp);
-    else
-      out.append(text.substr(start, pos - start));
+    if (cp != 0 && cp != kReplacement) continue;
+    out.append(text.substr(run, start - run));
+    if (cp == kReplacement) append_utf8(out, cp);
+    run = pos;
   }
+  out.append(text.substr(run));
   return out;
 }
 

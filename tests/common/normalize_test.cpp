@@ -160,5 +160,13 @@ TEST_CASE("sanitize_utf8 replaces each invalid sequence", "[normalize]") {
   CHECK(sanitize_utf8("end\xF0\x9F\x98") == "end\uFFFD");
 }
 
+TEST_CASE("sanitize_utf8 keeps the text between repairs", "[normalize]") {
+  // Valid runs are copied whole: each repair must keep both its neighbours.
+  const std::string mixed("ab\0cd\x80" "ef\u00E9\0\xFF" "gh\u6771", 17);
+  CHECK(sanitize_utf8(mixed) == "abcd\uFFFD" "ef\u00E9\uFFFD" "gh\u6771");
+  CHECK(sanitize_utf8(std::string("\0x\0", 3)) == "x");
+  CHECK(sanitize_utf8("\x80\x80") == "\uFFFD\uFFFD");
+}
+
 }  // namespace
 }  // namespace tlsearch
