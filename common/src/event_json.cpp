@@ -92,20 +92,11 @@ std::string event_to_document_data(const Event& event) {
   nlohmann::json json = event_to_json(event);
   json.erase("body");
   json["v"] = schema::kDataVersion;
-  std::string data =
-      json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // dump() escapes NUL, and the reader replaces NUL bytes in event files, so
-  // the first NUL always ends the JSON.
-  data += '\0';
-  data += event.body_markdown;
-  return data;
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Event event_from_document_data(std::string_view data) {
-  const auto end = data.find('\0');
-  Event event = event_from_json(nlohmann::json::parse(data.substr(0, end)));
-  if (end != std::string_view::npos) event.body_markdown = data.substr(end + 1);
-  return event;
+  return event_from_json(nlohmann::json::parse(data));
 }
 
 }  // namespace tlsearch

@@ -185,6 +185,8 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
   for (const auto& link : event.links) add_boolean(doc, schema::kLink, link);
 
   doc.add_value(schema::kSlotFile, encode_file_slot(stamp, event.path));
+  if (!event.body_markdown.empty()) doc.add_value(schema::kSlotBody, event.body_markdown);
+  if (!event.body_text.empty()) doc.add_value(schema::kSlotText, event.body_text);
   doc.set_data(event_to_document_data(event));
   return doc;
 }

@@ -622,7 +622,8 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
         Xapian::Document doc = live.get_document(docid);
         try {
           Event event = event_from_document_data(doc.get_data());
-          event.body_text = markdown_to_text(event.body_markdown);
+          event.body_markdown = doc.get_value(schema::kSlotBody);
+          event.body_text = doc.get_value(schema::kSlotText);
           builder.build(event, FileStamp{});
         } catch (const nlohmann::json::exception&) {
           // Damaged data: the document is kept, its words just suggest nothing.

@@ -271,17 +271,22 @@ Hit make_hit(const Event& event) {
   return hit;
 }
 
-Event decode_document(const Xapian::Document& doc) {
+// The event stored in `doc`; the body is read from its slot when asked for.
+Event decode_document(const Xapian::Document& doc, bool with_body) {
   try {
-    return event_from_document_data(doc.get_data());
+    Event event = event_from_document_data(doc.get_data());
+    if (with_body) event.body_markdown = doc.get_value(schema::kSlotBody);
+    return event;
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kDatabase,
                 std::string("damaged document data in the index: ") + e.what());
   }
 }
 
-std::string snippet_text(const Event& event) {
-  std::string text = markdown_to_text(event.body_markdown);
+// The plain text a hit's snippet is cut from: its body's, stored at index
+// time, or else its description or notes.
+std::string snippet_text(const Xapian::Document& doc, const Event& event) {
+  std::string text = doc.get_value(schema::kSlotText);
   if (text.find_first_not_of(" \n\t") == std::string::npos) text = event.description;
   if (text.find_first_not_of(" \n\t") == std::string::npos) text = event.notes;
   return text;
@@ -474,7 +479,8 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   result.total = mset.get_matches_estimated();
 
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Event event = decode_document(it.get_document());
+    const Xapian::Document doc = it.get_document();
+    const Event event = decode_document(doc, false);
     Hit hit = make_hit(event);
     hit.score = browsing ? 0.0 : it.get_weight();
     // No SNIPPET_BACKGROUND_MODEL: it looks up the frequency of every word
@@ -482,7 +488,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     // query's time; the passage is still chosen by the query's matches. Not
     // SNIPPET_EXHAUSTIVE either: Xapian stops at the first passage holding
     // the query's words instead of scoring every passage of a long body.
-    hit.snippet = mset.snippet(snippet_text(event), request.snippet_length, stemmer,
+    hit.snippet = mset.snippet(snippet_text(doc, event), request.snippet_length, stemmer,
                                0,
                                "<mark>", "</mark>", "\xe2\x80\xa6");
     result.hits.push_back(std::move(hit));
@@ -533,7 +539,7 @@ std::vector<Event> Searcher::find_events(const std::string& id) {
     auto collect = [&](const std::string& term) {
       for (auto it = impl_->db.postlist_begin(term); it != impl_->db.postlist_end(term);
            ++it)
-        events.push_back(decode_document(impl_->db.get_document(*it)));
+        events.push_back(decode_document(impl_->db.get_document(*it), true));
     };
     std::string key = schema::id_key(id);
     if (!key.empty()) collect(schema::kId + key);

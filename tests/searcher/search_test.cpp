@@ -309,6 +309,30 @@ TEST_CASE("snippets highlight matched words and escape HTML", "[search][snippets
   CHECK(snippet.find(" < ") == std::string::npos);
 }
 
+TEST_CASE("snippets are cut from the body as text, events keep their Markdown",
+          "[search][snippets]") {
+  test::Timeline t;
+  const std::string body =
+      "## Ledger\n\nThe **auditor** found [missing funds](https://example.org/a) "
+      "in the `ledger`.";
+  test::write_file(t.events() / "m.md",
+                   test::event_text("ledger", "2020-01-01", "Audit event", 5, "[X]",
+                                    "[Y]", "[z]", body));
+  t.index();
+  Searcher s = t.searcher();
+  auto r = s.search(query("auditor ledger"));
+  REQUIRE(r.total == 1);
+  // No Markdown syntax in the snippet: the stored plain text is used.
+  const std::string& snippet = r.hits[0].snippet;
+  CHECK(snippet.find("<mark>auditor</mark> found missing funds") != std::string::npos);
+  CHECK(snippet.find("**") == std::string::npos);
+  CHECK(snippet.find("https://") == std::string::npos);
+  // The full event carries the body as written.
+  auto events = s.find_events("ledger");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].body_markdown.find(body) != std::string::npos);
+}
+
 TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") {
   test::Timeline t;
   auto r = t.searcher().search(query("wiretpa"));

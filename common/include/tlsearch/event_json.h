@@ -22,13 +22,14 @@ nlohmann::json event_to_json(const Event& event);
 Event event_from_json(const nlohmann::json& json);
 
 // The Xapian document data of an event (docs/schema.md, "Document data"):
-// event_to_json() without "body", plus "v" (schema::kDataVersion), then a NUL
-// byte, then the Markdown body as written. The body stays out of the JSON
-// so that reading a hit does not lex (and unescape) the largest field.
+// event_to_json() without "body", plus "v" (schema::kDataVersion). The body
+// is stored in value slots instead (schema::kSlotBody, schema::kSlotText),
+// so that reading a hit neither inflates nor lexes the largest field.
 std::string event_to_document_data(const Event& event);
 
-// Inverse of event_to_document_data(). Throws nlohmann::json::exception
-// when the JSON part is damaged.
+// Inverse of event_to_document_data(), without the body (the caller reads
+// it from its slot). Throws nlohmann::json::exception when the JSON is
+// damaged.
 Event event_from_document_data(std::string_view data);
 
 }  // namespace tlsearch

@@ -15,7 +15,7 @@ namespace tlsearch::schema {
 
 // Stored in the database metadata under kMetaSchemaVersion. A searcher
 // refuses an index written with another version.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
 
 // ---- Free-text prefixes (English stems, with positions) --------------------
@@ -58,10 +58,17 @@ inline constexpr std::size_t kMaxTermBytes = 240;
 // when the event has no year. kSlotImportance: sortable_serialise(1-10).
 // kSlotFile: "<size> <mtime_ns> <path>" used by incremental indexing.
 // kSlotFacets: every facet value of the event, pack_facets() below.
+// kSlotBody: the Markdown body as written, for `show` and full events.
+// kSlotText: the body as plain text (markdown_to_text), which snippets are
+// cut from. Neither is in the document data: a hit's snippet text is then
+// one read, with no zlib inflate and no Markdown parse, and the JSON read
+// for every hit stays small (bench/README.md has the figures).
 inline constexpr unsigned kSlotDate = 0;
 inline constexpr unsigned kSlotImportance = 1;
 inline constexpr unsigned kSlotFile = 2;
 inline constexpr unsigned kSlotFacets = 3;
+inline constexpr unsigned kSlotBody = 4;
+inline constexpr unsigned kSlotText = 5;
 
 // ---- Facets ------------------------------------------------------------------
 // All facet values of a document live in one slot, kSlotFacets: one group
@@ -141,9 +148,9 @@ void for_each_facet_entry(std::string_view packed, Fn&& fn) {
   }
 }
 
-// Document data: a JSON object, a NUL byte, the body (event_json.h);
-// docs/schema.md lists the fields.
-inline constexpr int kDataVersion = 2;
+// Document data: a JSON object without the body (event_json.h); the body is
+// in kSlotBody and kSlotText. docs/schema.md lists the fields.
+inline constexpr int kDataVersion = 3;
 
 }  // namespace tlsearch::schema
 
