@@ -33,22 +33,28 @@ const FacetInfo* find_facet(std::string_view name_or_field) {
   return nullptr;
 }
 
-std::string pack_facet_values(const FacetEntries& entries) {
-  std::string packed;
+std::vector<std::string> facet_entries(const FacetEntries& entries) {
+  std::vector<std::string> packed;
   std::vector<std::string_view> seen;
   for (const auto& [key, label] : entries) {
     if (key.empty()) continue;
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
     seen.push_back(key);
+    // The label alone when it gives the key back: one string to keep, and
+    // the key is derived once per distinct entry when counts are read.
+    if (label.find(kLabelSep) == std::string::npos && facet_key(label) == key)
+      packed.push_back(label);
+    else
+      packed.push_back(key + kLabelSep + label);
+  }
+  return packed;
+}
+
+std::string pack_facet_values(const FacetEntries& entries) {
+  std::string packed;
+  for (const auto& entry : facet_entries(entries)) {
     if (!packed.empty()) packed += kEntrySep;
-    // The label alone halves the slot: facets are read for every match.
-    if (label.find(kLabelSep) == std::string::npos && facet_key(label) == key) {
-      packed += label;
-    } else {
-      packed += key;
-      packed += kLabelSep;
-      packed += label;
-    }
+    packed += entry;
   }
   return packed;
 }
@@ -68,34 +74,6 @@ FacetEntries unpack_facet_values(std::string_view packed) {
     packed.remove_prefix(end + 1);
   }
   return entries;
-}
-
-std::string pack_facets(const std::array<FacetEntries, kFacets.size()>& groups) {
-  std::string packed;
-  std::size_t pending = 0;  // empty groups not yet written
-  for (const auto& entries : groups) {
-    std::string group = pack_facet_values(entries);
-    if (group.empty()) {
-      ++pending;
-      continue;
-    }
-    if (!packed.empty() || pending) {
-      // One separator per group boundary since the last group written.
-      packed.append(packed.empty() ? pending : pending + 1, kGroupSep);
-    }
-    pending = 0;
-    packed += group;
-  }
-  return packed;
-}
-
-std::string_view facet_group(std::string_view packed, std::size_t index) {
-  for (std::size_t i = 0; i < index; ++i) {
-    auto sep = packed.find(kGroupSep);
-    if (sep == std::string_view::npos) return {};
-    packed.remove_prefix(sep + 1);
-  }
-  return packed.substr(0, packed.find(kGroupSep));
 }
 
 }  // namespace tlsearch::schema

@@ -36,7 +36,8 @@ Entries single_entry(const std::string& value) {
   return {{facet_key(value), display_label(value)}};
 }
 
-// Records the facet's entries for kSlotFacets and adds its filter terms.
+// Records the facet's entries for kSlotFacets (as ids) and adds its filter
+// terms.
 void add_facet(Xapian::Document& doc, schema::Facet facet, Entries entries,
                std::array<Entries, schema::kFacets.size()>& groups) {
   const auto& info = schema::facet_info(facet);
@@ -88,7 +89,8 @@ bool decode_file_slot(const std::string& value, FileStamp* stamp,
   return true;
 }
 
-DocumentBuilder::DocumentBuilder() : stemmer_(new internal::CachingStemmer) {
+DocumentBuilder::DocumentBuilder(schema::FacetDictionary& facets)
+    : facets_(facets), stemmer_(new internal::CachingStemmer) {
   generator_.set_stemmer(Xapian::Stem(stemmer_));
   // Stems only, each with positions (phrases match on stems, as in FTS5 with
   // porter): half the terms of STEM_SOME, which also stored every word as
@@ -176,7 +178,7 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
     doc.add_value(schema::kSlotImportance,
                   Xapian::sortable_serialise(*event.importance));
   }
-  std::string facets = schema::pack_facets(groups);
+  std::string facets = schema::pack_facet_ids(facets_.ids(groups));
   if (!facets.empty()) doc.add_value(schema::kSlotFacets, facets);
   for (const auto& source : event.sources) {
     add_boolean(doc, schema::kOutlet, facet_key(source.outlet));

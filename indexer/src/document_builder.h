@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include "facet_dictionary.h"
 #include "stemmer_internal.h"
 #include "tlsearch/event.h"
 
@@ -39,11 +40,15 @@ bool decode_file_slot(const std::string& value, FileStamp* stamp,
 // add_spelling() call is a B-tree lookup, plus n-gram fragments for a new
 // word).
 //
+// Facet values are written as ids of `facets`, which assigns ids to new
+// values; several builders may share one dictionary, whose entries must
+// then be saved in the same commit as the documents (FacetDictionary::save).
+//
 // Thread-compatible: one builder per thread. No database is touched except
 // by flush_spelling().
 class DocumentBuilder {
  public:
-  DocumentBuilder();
+  explicit DocumentBuilder(schema::FacetDictionary& facets);
   ~DocumentBuilder();
   DocumentBuilder(const DocumentBuilder&) = delete;
   DocumentBuilder& operator=(const DocumentBuilder&) = delete;
@@ -63,6 +68,7 @@ class DocumentBuilder {
   void flush_spelling(Xapian::WritableDatabase& db);
 
  private:
+  schema::FacetDictionary& facets_;
   internal::CachingStemmer* stemmer_;  // owned by generator_ (Xapian reference counts it)
   Xapian::TermGenerator generator_;
 };

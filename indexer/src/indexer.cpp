@@ -20,6 +20,7 @@
 #include <xapian.h>
 
 #include "document_builder.h"
+#include "facet_dictionary.h"
 #include "tlsearch/error.h"
 #include "tlsearch/event_json.h"
 #include "tlsearch/schema.h"
@@ -205,15 +206,17 @@ struct Prepared {
 };
 
 // Parses and builds documents for `batch` using up to `threads` threads;
-// the spelling words of every document built are added to `spelling`.
+// the spelling words of every document built are added to `spelling`, and
+// new facet values to `facets`.
 std::vector<Prepared> prepare_batch(const std::vector<const Candidate*>& batch,
                                     const ParseLimits& limits,
-                                    unsigned threads, SpellingCounts* spelling) {
+                                    unsigned threads, SpellingCounts* spelling,
+                                    schema::FacetDictionary& facets) {
   std::vector<Prepared> prepared(batch.size());
   threads = std::max(1u, std::min<unsigned>(threads, batch.size()));
   std::vector<SpellingCounts> words(threads);
   auto work = [&](std::size_t first, std::size_t step) {
-    DocumentBuilder builder;
+    DocumentBuilder builder(facets);
     for (std::size_t i = first; i < batch.size(); i += step) {
       Prepared& out = prepared[i];
       out.result = parse_event_file(batch[i]->path, limits);
@@ -493,12 +496,15 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
   // documents, each a fresh database, in file order.
   std::vector<std::vector<std::string>> parts(threads);
 
+  // The new generation's facet ids, shared by the threads: it only holds
+  // the values its documents use.
+  schema::FacetDictionary facets;
   std::atomic<std::size_t> done{0};
   std::atomic<bool> failed{false};
   std::vector<std::exception_ptr> errors(threads);
   auto worker = [&](unsigned t) {
     try {
-      DocumentBuilder builder;
+      DocumentBuilder builder(facets);
       std::optional<Xapian::WritableDatabase> part;
       std::size_t in_part = 0;
       auto close_part = [&] {
@@ -613,11 +619,26 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
   const std::string last = (work / "kept").string();
   {
     Xapian::WritableDatabase kept(last, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-    for (Xapian::docid docid : keep) kept.add_document(live.get_document(docid));
+    // Kept documents carry the live index's facet ids: translated to ids of
+    // the new dictionary.
+    std::optional<schema::FacetDictionary> live_facets;
+    if (!keep.empty()) live_facets.emplace(live);
+    for (Xapian::docid docid : keep) {
+      Xapian::Document doc = live.get_document(docid);
+      const std::string ids = doc.get_value(schema::kSlotFacets);
+      if (!ids.empty()) {
+        const std::string translated = facets.translate(*live_facets, ids);
+        if (translated.empty())
+          doc.remove_value(schema::kSlotFacets);
+        else
+          doc.add_value(schema::kSlotFacets, translated);
+      }
+      kept.add_document(doc);
+    }
     if (state.options.spelling) {
       // Words of kept documents are in the live dictionary only: index their
       // stored events again to find them.
-      DocumentBuilder builder;
+      DocumentBuilder builder(facets);
       for (Xapian::docid docid : keep) {
         Xapian::Document doc = live.get_document(docid);
         try {
@@ -631,8 +652,13 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
       }
       builder.flush_spelling(kept);
     }
+    // Metadata carries over, but for the live facet dictionary: the new
+    // generation has its own.
+    const std::string facet_prefix = schema::kMetaFacetPrefix;
     for (auto it = live.metadata_keys_begin(); it != live.metadata_keys_end(); ++it)
-      kept.set_metadata(*it, live.get_metadata(*it));
+      if ((*it).compare(0, facet_prefix.size(), facet_prefix) != 0)
+        kept.set_metadata(*it, live.get_metadata(*it));
+    facets.save(kept);
     kept.set_metadata(schema::kMetaSchemaVersion, std::to_string(schema::kSchemaVersion));
     kept.commit();
   }
@@ -763,6 +789,8 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       return summary;
     }
     db->begin_transaction();
+    // New facet values get ids after the live ones; saved with the documents.
+    schema::FacetDictionary facets(*db);
     std::vector<std::pair<std::string, std::string>> touched;
     const std::size_t total = walk.candidates.size();
     std::size_t done = summary.unchanged;
@@ -776,7 +804,8 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
               static_cast<std::ptrdiff_t>(std::min(changed.size(), start + kBatch)));
       SpellingCounts spelling;
       std::vector<Prepared> prepared = prepare_batch(
-          batch, options.limits, threads, options.spelling ? &spelling : nullptr);
+          batch, options.limits, threads, options.spelling ? &spelling : nullptr,
+          facets);
       flush_spelling(spelling, *db);
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const Candidate& candidate = *batch[i];
@@ -826,6 +855,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       }
     }
     check_duplicate_ids(*db, touched, run, summary);
+    facets.save(*db);
     db->commit_transaction();
     summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
     summary.documents = db->get_doccount();

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "facet_dictionary.h"
 #include "query_builder.h"
 #include "stemmer_internal.h"
 #include "tlsearch/error.h"
@@ -107,8 +108,9 @@ class FacetTally {
 };
 
 // Counts the values of some facets over every match. For each matching
-// document it reads the one packed kSlotFacets value and adds each value of
-// a counted facet to that facet's tally.
+// document it reads the one kSlotFacets value and adds one to the count of
+// each id of a counted facet; ids are spelt out (and merged by key) only
+// for the values counted, once per query, in tally().
 //
 // Values are read from a stream over the slot, moved forward to each match:
 // Xapian's matcher hands documents over in docid order, so each block of
@@ -125,7 +127,12 @@ class FacetTally {
 class FacetSpy : public Xapian::MatchSpy {
  public:
   // `mask`: bit i set counts the facet at index i of schema::kFacets.
-  FacetSpy(const Xapian::Database& db, std::uint32_t mask) : db_(db), mask_(mask) {}
+  FacetSpy(const Xapian::Database& db, schema::FacetEntryReader& entries,
+           std::uint32_t mask)
+      : db_(db), entries_(entries), mask_(mask) {
+    for (std::size_t index = 0; index < limits_.size(); ++index)
+      if ((mask_ >> index) & 1u) limits_[index] = entries_.size(db_, index);
+  }
 
   void operator()(const Xapian::Document& doc, double) override {
     const Xapian::docid did = doc.get_docid();
@@ -139,32 +146,42 @@ class FacetSpy : public Xapian::MatchSpy {
     values_.skip_to(did);
     if (values_ == end || values_.get_docid() != did) return;
     const std::string packed = *values_;
-    // Entries are counted as packed; each distinct one is unpacked once, in
-    // by_key(), so a match costs one hash lookup per value.
-    schema::for_each_facet_entry(packed, [&](std::size_t index, std::string_view entry) {
-      if (index < tallies_.size() && ((mask_ >> index) & 1u))
-        ++tallies_[index].add(entry).count;
+    schema::for_each_facet_id(packed, [&](std::size_t index, std::uint32_t id) {
+      // Ids the dictionary does not have (a damaged value) are not counted.
+      if (id >= limits_[index]) return;
+      std::vector<std::uint32_t>& counts = counts_[index];
+      if (id >= counts.size())
+        counts.resize(std::min<std::size_t>(
+            limits_[index], std::max<std::size_t>(id + 1, counts.size() * 2)));
+      ++counts[id];
     });
   }
-  Xapian::MatchSpy* clone() const override { return new FacetSpy(db_, mask_); }
+  Xapian::MatchSpy* clone() const override { return new FacetSpy(db_, entries_, mask_); }
   std::string name() const override { return "tlsearch.FacetSpy"; }
 
   // The counts of the facet at `index`, by key, with their spellings.
   FacetTally tally(std::size_t index) const {
     FacetTally by_key;
-    for (const auto& [entry, counted] : tallies_[index]) {
-      auto [key, label] = schema::unpack_facet_entry(entry);
+    const std::vector<std::uint32_t>& counts = counts_[index];
+    for (std::uint32_t id = 0; id < counts.size(); ++id) {
+      if (counts[id] == 0) continue;
+      const std::string* entry = entries_.entry(db_, index, id);
+      if (!entry) continue;
+      auto [key, label] = schema::unpack_facet_entry(*entry);
       Tally& t = by_key.add(key);
-      t.count += counted.count;
-      t.add_label(label, counted.count);
+      t.count += counts[id];
+      t.add_label(label, counts[id]);
     }
     return by_key;
   }
 
  private:
   Xapian::Database db_;
+  schema::FacetEntryReader& entries_;
   std::uint32_t mask_;
-  std::array<FacetTally, schema::kFacets.size()> tallies_;
+  // Per facet: ids below the limit are valid (0 for facets not counted).
+  std::array<std::uint32_t, schema::kFacets.size()> limits_{};
+  std::array<std::vector<std::uint32_t>, schema::kFacets.size()> counts_;
   Xapian::ValueIterator values_;
   bool stream_open_ = false;
   Xapian::docid last_ = 0;
@@ -340,6 +357,9 @@ struct Searcher::Impl {
   // Snippets stem every word of each hit's text; the cache makes that a hash
   // lookup for words seen before (it was 28% of a topic query).
   Xapian::Stem stemmer{new internal::CachingStemmer};
+  // Facet spellings read so far, valid for the revision in facets_at.
+  schema::FacetEntryReader facet_entries;
+  std::string facets_at;
 
   SearchResult run(const SearchRequest& request);
   // Runs `fn`, reopening and retrying when a commit changed the database
@@ -354,6 +374,12 @@ struct Searcher::Impl {
           stub = current;
         } else {
           db.reopen();
+        }
+        // A new generation or commit may have added facet values.
+        const std::string at = stub + '#' + std::to_string(db.get_revision());
+        if (at != facets_at) {
+          facet_entries.clear();
+          facets_at = at;
         }
         return fn();
       } catch (const Xapian::DatabaseModifiedError&) {
@@ -449,7 +475,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
         main_mask |= 1u << schema::facet_index(info.facet);
     }
   }
-  auto spy = std::make_unique<FacetSpy>(db, main_mask);
+  auto spy = std::make_unique<FacetSpy>(db, facet_entries, main_mask);
   if (main_mask) enquire.add_matchspy(spy.get());
 
   Xapian::Query base = parsed.query;
@@ -464,7 +490,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     ParsedQuery relaxed = parse_query_text(request.query, db, true);
     if (relaxed.query.serialise() != parsed.query.serialise()) {
       enquire.clear_matchspies();
-      spy = std::make_unique<FacetSpy>(db, main_mask);
+      spy = std::make_unique<FacetSpy>(db, facet_entries, main_mask);
       if (main_mask) enquire.add_matchspy(spy.get());
       enquire.set_query(apply_filters(relaxed.query, request, std::nullopt));
       Xapian::MSet relaxed_mset = enquire.get_mset(offset, request.limit, all);
@@ -502,7 +528,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
       other.set_weighting_scheme(Xapian::BoolWeight());
       if (request.time_limit_seconds > 0) other.set_time_limit(request.time_limit_seconds);
       other.set_query(apply_filters(base, request, info->facet));
-      FacetSpy facet_spy(db, 1u << index);
+      FacetSpy facet_spy(db, facet_entries, 1u << index);
       other.add_matchspy(&facet_spy);
       other.get_mset(0, 0, all);
       separate_tallies[index] = facet_spy.tally(index);
@@ -588,9 +614,13 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
       for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < 50;
            ++it, ++seen) {
         const std::string packed = db.get_document(*it).get_value(schema::kSlotFacets);
-        for (auto& [key, label] :
-             schema::unpack_facet_values(schema::facet_group(packed, index)))
+        schema::for_each_facet_id(packed, [&](std::size_t group, std::uint32_t id) {
+          if (group != index) return;
+          const std::string* entry = impl_->facet_entries.entry(db, index, id);
+          if (!entry) return;
+          auto [key, label] = schema::unpack_facet_entry(*entry);
           if (key == value.key) spellings.add_label(label, 1);
+        });
       }
       value.value = best_label(spellings, value.key);
     }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "tlsearch/normalize.h"
+#include "facet_dictionary.h"
+#include "../test_support.h"
 
 namespace tlsearch {
 namespace {
@@ -102,36 +104,122 @@ TEST_CASE("every facet has its own prefix and name", "[schema]") {
   }
 }
 
-// Every facet's values in one slot: empty groups in front, between and at
-// the end must keep each value in its own facet.
-TEST_CASE("all facets pack into one slot and read back by facet", "[schema]") {
-  using Groups = std::array<schema::FacetEntries, schema::kFacets.size()>;
+// Every facet's ids in one slot: empty groups in front, between and at the
+// end must keep each id in its own facet, at every varint length.
+TEST_CASE("facet ids pack into one slot and read back by facet", "[schema]") {
   auto read_back = [](const std::string& packed) {
     std::string out;
-    schema::for_each_facet_entry(packed, [&](std::size_t i, std::string_view entry) {
-      auto [key, label] = schema::unpack_facet_entry(entry);
-      out += std::to_string(i) + ":" + key + "=" + label + "|";
+    bool ok = schema::for_each_facet_id(packed, [&](std::size_t i, std::uint32_t id) {
+      out += std::to_string(i) + ":" + std::to_string(id) + "|";
     });
-    return out;
+    return ok ? out : "bad:" + out;
   };
-  Groups none;
-  CHECK(schema::pack_facets(none).empty());
+  schema::FacetIds none;
+  CHECK(schema::pack_facet_ids(none).empty());
   CHECK(read_back("").empty());
 
-  Groups some;
-  some[1] = {{"amazon", "Amazon"}, {"ring", "Ring"}};
-  some[4] = {{"timeline event", "timeline_event"}};
-  const std::string packed = schema::pack_facets(some);
-  CHECK(read_back(packed) == "1:amazon=Amazon|1:ring=Ring|4:timeline event=timeline_event|");
-  CHECK(schema::facet_group(packed, 0).empty());
-  CHECK(schema::unpack_facet_values(schema::facet_group(packed, 1)) == some[1]);
-  CHECK(schema::unpack_facet_values(schema::facet_group(packed, 4)) == some[4]);
-  CHECK(schema::facet_group(packed, 6).empty());
+  schema::FacetIds some;
+  some[1] = {0, 127, 128};
+  some[4] = {16383, 16384, 4294967295u};
+  const std::string packed = schema::pack_facet_ids(some);
+  CHECK(read_back(packed) == "1:0|1:127|1:128|4:16383|4:16384|4:4294967295|");
+  // Counts and ids: 1, 1 + 1 + 1 + 2, 1, 1, 1 + 2 + 3 + 5 bytes.
+  CHECK(packed.size() == 19);
 
-  Groups ends;
-  ends[0] = {{"a", "A"}};
-  ends[6] = {{"9", "9"}};
-  CHECK(read_back(schema::pack_facets(ends)) == "0:a=A|6:9=9|");
+  schema::FacetIds ends;
+  ends[0] = {5};
+  ends[6] = {9};
+  CHECK(read_back(schema::pack_facet_ids(ends)) == "0:5|6:9|");
+
+  // Damaged values stop without reading past the end.
+  CHECK(read_back(packed.substr(0, packed.size() - 1)).rfind("bad:", 0) == 0);
+  CHECK(read_back(std::string("\x02\x01", 2)) == "bad:0:1|");
+  CHECK(read_back(std::string(6, '\xff')) == "bad:");
+  CHECK(read_back(std::string(8, '\x00')) == "bad:");  // more groups than facets
+}
+
+TEST_CASE("facet entries drop empty and repeated keys", "[schema]") {
+  CHECK(schema::facet_entries({{"courts", "Courts"}, {"", "x"}, {"courts", "courts"},
+                               {"nyt", "The New York Times"}}) ==
+        std::vector<std::string>{"Courts", "nyt\x1fThe New York Times"});
+}
+
+// The facet dictionary, in a real Xapian database: ids survive a save and
+// a reload, a second run appends after them, chunks are read lazily.
+TEST_CASE("facet dictionary saves, reloads and extends ids", "[schema][facets]") {
+  test::TempDir dir;
+  const std::string path = (dir / "db").string();
+  using Groups = std::array<schema::FacetEntries, schema::kFacets.size()>;
+  const std::size_t actors = schema::facet_index(schema::Facet::kActors);
+  const std::size_t lanes = schema::facet_index(schema::Facet::kLanes);
+
+  schema::FacetDictionary first;
+  Groups a;
+  a[lanes] = {{"courts", "Courts"}};
+  a[actors] = {{"amazon", "Amazon"}, {"ring", "Ring"}, {"amazon", "AMAZON"}};
+  schema::FacetIds ids = first.ids(a);
+  CHECK(ids[lanes] == std::vector<std::uint32_t>{0});
+  CHECK(ids[actors] == std::vector<std::uint32_t>{0, 1});  // one amazon only
+  // Another spelling of a key is another entry; the same spelling the same id.
+  Groups b;
+  b[actors] = {{"amazon", "AMAZON"}, {"ring", "Ring"}};
+  CHECK(first.ids(b)[actors] == std::vector<std::uint32_t>{2, 1});
+  // Enough actors for three chunks.
+  const std::uint32_t many = 2 * schema::kFacetChunk + 10;
+  for (std::uint32_t i = 3; i < many; ++i) {
+    Groups g;
+    g[actors] = {{"actor " + std::to_string(i), "Actor " + std::to_string(i)}};
+    REQUIRE(first.ids(g)[actors] == std::vector<std::uint32_t>{i});
+  }
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    first.save(db);
+    db.commit();
+  }
+
+  Xapian::Database read(path);
+  CHECK(read.get_metadata(schema::facet_count_key(actors)) == std::to_string(many));
+  schema::FacetEntryReader reader;
+  CHECK(reader.size(read, actors) == many);
+  CHECK(reader.size(read, schema::facet_index(schema::Facet::kTags)) == 0);
+  REQUIRE(reader.entry(read, actors, 2) != nullptr);
+  CHECK(*reader.entry(read, actors, 2) == "AMAZON");
+  REQUIRE(reader.entry(read, actors, many - 1) != nullptr);
+  CHECK(*reader.entry(read, actors, many - 1) == "Actor " + std::to_string(many - 1));
+  CHECK(reader.entry(read, actors, many) == nullptr);
+  CHECK(reader.entry(read, lanes, 1) == nullptr);
+
+  // A later run: the same entries keep their ids, new ones come after.
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    schema::FacetDictionary second(db);
+    REQUIRE(second.entry(actors, 1) != nullptr);
+    CHECK(*second.entry(actors, 1) == "Ring");
+    Groups c;
+    c[actors] = {{"ring", "Ring"}, {"zed", "Zed"}};
+    CHECK(second.ids(c)[actors] == std::vector<std::uint32_t>{1, many});
+    second.save(db);
+    db.commit();
+  }
+  read.reopen();
+  reader.clear();
+  CHECK(reader.size(read, actors) == many + 1);
+  REQUIRE(reader.entry(read, actors, many) != nullptr);
+  CHECK(*reader.entry(read, actors, many) == "Zed");
+  CHECK(*reader.entry(read, actors, 0) == "Amazon");
+
+  // Ids move from one dictionary to another by entry.
+  schema::FacetDictionary fresh;
+  schema::FacetIds old_ids;
+  old_ids[actors] = {many, 1, many + 7};  // the last one unknown: dropped
+  const std::string moved =
+      fresh.translate(schema::FacetDictionary(read), schema::pack_facet_ids(old_ids));
+  std::vector<std::string> spelt;
+  schema::for_each_facet_id(moved, [&](std::size_t index, std::uint32_t id) {
+    CHECK(index == actors);
+    spelt.push_back(*fresh.entry(index, id));
+  });
+  CHECK(spelt == std::vector<std::string>{"Zed", "Ring"});
 }
 
 }  // namespace

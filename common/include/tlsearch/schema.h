@@ -15,7 +15,7 @@ namespace tlsearch::schema {
 
 // Stored in the database metadata under kMetaSchemaVersion. A searcher
 // refuses an index written with another version.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
 
 // ---- Free-text prefixes (English stems, with positions) --------------------
@@ -57,7 +57,7 @@ inline constexpr std::size_t kMaxTermBytes = 240;
 // kSlotDate: sortable_serialise(EventDate::sort_key()) (yyyymmdd), absent
 // when the event has no year. kSlotImportance: sortable_serialise(1-10).
 // kSlotFile: "<size> <mtime_ns> <path>" used by incremental indexing.
-// kSlotFacets: every facet value of the event, pack_facets() below.
+// kSlotFacets: every facet value of the event, as ids (see Facets below).
 // kSlotBody: the Markdown body as written, for `show` and full events.
 // kSlotText: the body as plain text (markdown_to_text), which snippets are
 // cut from. Neither is in the document data: a hit's snippet text is then
@@ -71,12 +71,13 @@ inline constexpr unsigned kSlotBody = 4;
 inline constexpr unsigned kSlotText = 5;
 
 // ---- Facets ------------------------------------------------------------------
-// All facet values of a document live in one slot, kSlotFacets: one group
-// per facet in kFacets order, each group one entry per distinct key, each
-// entry the display spelling (and the key when it cannot be derived from
-// the spelling). The searcher's facet match spy reads that one slot per
-// match and counts every entry, so counts are exact for multi-valued facets
-// at the cost of one value read per match.
+// All facet values of a document live in one slot, kSlotFacets, as small
+// integer ids, one group per facet in kFacets order; the index's metadata
+// maps each id to its packed entry, the display spelling (and the key when
+// it cannot be derived from the spelling). facet_dictionary.h has both
+// formats. The searcher's facet match spy reads that one slot per match
+// and counts every id, so counts are exact for multi-valued facets at the
+// cost of one small value read per match.
 enum class Facet { kLanes, kActors, kTags, kStatus, kType, kYear, kImportance };
 
 struct FacetInfo {
@@ -102,51 +103,26 @@ std::size_t facet_index(Facet facet);
 // Looks a facet up by JSON name (`lanes`) or field (`lane`); nullptr if none.
 const FacetInfo* find_facet(std::string_view name_or_field);
 
-// Separators of the packed format; facet_key() and display_label() never
-// produce them.
-inline constexpr char kGroupSep = '\x1d';
+// Separators of packed entries (kEntrySep also joins the entries of a
+// facet dictionary chunk); facet_key() and display_label() never produce
+// them.
 inline constexpr char kEntrySep = '\x1e';
 inline constexpr char kLabelSep = '\x1f';
 
 using FacetEntries = std::vector<std::pair<std::string, std::string>>;
 
-// (key, label) pairs -> entries joined by kEntrySep. An entry is the label
-// alone when facet_key(label) gives the key back (nearly always), else
+// The packed entry of each (key, label) pair: the label alone when
+// facet_key(label) gives the key back (nearly always), else
 // "key\x1flabel". Pairs with an empty key are dropped, as are later pairs
 // repeating a key.
+std::vector<std::string> facet_entries(const FacetEntries& entries);
+
+// (key, label) pairs -> facet_entries() joined by kEntrySep.
 std::string pack_facet_values(const FacetEntries& entries);
 // Inverse of pack_facet_values(). Tolerates an empty string (no entries).
 FacetEntries unpack_facet_values(std::string_view packed);
 // The (key, label) of one packed entry.
 std::pair<std::string, std::string> unpack_facet_entry(std::string_view entry);
-
-// The kSlotFacets value: the groups of every facet, in kFacets order,
-// joined by kGroupSep. Trailing empty groups are left out; an event without
-// facet values gives "".
-std::string pack_facets(const std::array<FacetEntries, kFacets.size()>& groups);
-// The packed entries of the facet at `index` of kFacets in a kSlotFacets
-// value ("" when it has none), without copying.
-std::string_view facet_group(std::string_view packed, std::size_t index);
-// Calls fn(index, entry) for every packed entry of a kSlotFacets value, in
-// order, `entry` a view into `packed` (unpack_facet_entry() reads it). The
-// searcher counts entries as they are and unpacks each distinct one once.
-template <typename Fn>
-void for_each_facet_entry(std::string_view packed, Fn&& fn) {
-  std::size_t index = 0;
-  while (!packed.empty()) {
-    const auto group_end = packed.find(kGroupSep);
-    std::string_view group = packed.substr(0, group_end);
-    while (!group.empty()) {
-      const auto end = group.find(kEntrySep);
-      fn(index, group.substr(0, end));
-      if (end == std::string_view::npos) break;
-      group.remove_prefix(end + 1);
-    }
-    if (group_end == std::string_view::npos) break;
-    packed.remove_prefix(group_end + 1);
-    ++index;
-  }
-}
 
 // Document data: a JSON object without the body (event_json.h); the body is
 // in kSlotBody and kSlotText. docs/schema.md lists the fields.
