@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include "../searcher/corpus_counts.h"
 #include "../searcher/fixture.h"
 #include "tlsearch/error.h"
 #include "tlsearch/schema.h"
@@ -260,11 +261,7 @@ namespace {
 // label -> count of one facet of a result.
 std::map<std::string, std::size_t> facet_counts(const SearchResult& result,
                                                 const std::string& name) {
-  std::map<std::string, std::size_t> counts;
-  for (const auto& facet : result.facets)
-    if (facet.name == name)
-      for (const auto& value : facet.values) counts[value.value] = value.count;
-  return counts;
+  return test::result_counts(result, name, &FacetValue::value);
 }
 
 }  // namespace

@@ -48,13 +48,15 @@ inline CorpusCounts count_corpus(const std::filesystem::path& root) {
   return counts;
 }
 
-// The counts of one facet in a result as key -> count.
-inline std::map<std::string, std::size_t> result_counts(const SearchResult& r,
-                                                        const std::string& facet) {
+// The counts of one facet in a result as key -> count (or, with
+// &FacetValue::value, display label -> count).
+inline std::map<std::string, std::size_t> result_counts(
+    const SearchResult& r, const std::string& facet,
+    std::string FacetValue::*by = &FacetValue::key) {
   std::map<std::string, std::size_t> out;
   for (const auto& f : r.facets)
     if (f.name == facet)
-      for (const auto& v : f.values) out[v.key] = v.count;
+      for (const auto& v : f.values) out[v.*by] = v.count;
   return out;
 }
 
