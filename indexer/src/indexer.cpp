@@ -324,6 +324,12 @@ constexpr const char* kStubFile = "XAPIANDB";
 // on the real corpus, one thread, seconds of Xapian writes: 100 docs 4.7,
 // 300 docs 4.3, 1,000 docs 5.2, 3,000 docs 6.5.
 constexpr unsigned kRebuildFlushDocs = 300;
+// ... or fewer, once their files add up to this many bytes (or their new
+// spelling words to kMaxPendingSpelling). Events are a few KB, so this does
+// not cut a batch of real ones short; it bounds what
+// documents built from huge files hold in memory before they are written (a
+// 1 MB body of distinct words builds a document of about 60 MB).
+constexpr std::uintmax_t kFlushBytes = 2u << 20;
 // Documents in one part of a rebuild's shard: each part is a fresh database,
 // and the compactor merges them all at the end. Committing into one growing
 // database rewrites the last block of every term's posting list at each
@@ -331,8 +337,10 @@ constexpr unsigned kRebuildFlushDocs = 300;
 // 926 s of system time in a 31-minute run. Xapian's advice for bulk loads.
 constexpr std::size_t kDocsPerPart = 20000;
 // Distinct spelling words a rebuild's thread may hold before adding them to
-// its shard early (about 100 bytes each).
-constexpr std::size_t kMaxPendingSpelling = 500000;
+// its shard early: about 100 bytes each here, and some 700 more in Xapian
+// until the commit (a set entry per fragment of the word). Real corpora
+// stay far below it; a corpus of random words reaches it every 100,000.
+constexpr std::size_t kMaxPendingSpelling = 100000;
 
 bool has_legacy_database(const fs::path& db) {
   std::error_code ec;
@@ -519,7 +527,9 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
       // 11.8 s of CPU for the real corpus on one thread).
       std::vector<Xapian::Document> batch;
       batch.reserve(kRebuildFlushDocs);
+      std::uintmax_t batch_bytes = 0;
       auto write_batch = [&] {
+        batch_bytes = 0;
         if (part && in_part >= kDocsPerPart) close_part();
         if (!part) {
           std::string path = (work / ("s" + std::to_string(t) + "-" +
@@ -533,9 +543,15 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
         in_part += batch.size();
         batch.clear();
         // Spelling words wait for the end of the thread, so each is added
-        // once, unless an unusual vocabulary makes them too many.
-        if (builder.spelling_words() > kMaxPendingSpelling)
+        // once, unless an unusual vocabulary makes them too many. Those
+        // then end the part: adding more to a part's spelling table would
+        // rewrite its ever longer fragment lists at each commit (quadratic),
+        // where the compactor merges the parts' lists once.
+        if (builder.spelling_words() > kMaxPendingSpelling) {
           builder.flush_spelling(*part);
+          close_part();
+          return;
+        }
         part->commit();
       };
       const std::size_t first = n * t / threads, last = n * (t + 1) / threads;
@@ -549,7 +565,10 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
           result.event->path = candidate.path;
           batch.push_back(builder.build(*result.event, candidate.stamp,
                                         state.options.spelling));
-          if (batch.size() >= kRebuildFlushDocs) write_batch();
+          batch_bytes += candidate.stamp.size;
+          if (batch.size() >= kRebuildFlushDocs || batch_bytes >= kFlushBytes ||
+              builder.spelling_words() > kMaxPendingSpelling)
+            write_batch();
         } else if (state.indexed.count(candidate.path)) {
           out.preserve_old = result.status == ParseStatus::kError ||
                              !is_changed[i];
@@ -771,12 +790,18 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
 
     std::map<std::string, std::size_t> skip_reasons(
         summary.skip_reasons.begin(), summary.skip_reasons.end());
-    // Most files changed (a first run, --force): build a new generation
-    // beside the live one, in parallel and with bounded memory, and swap it
-    // in. Otherwise update the live database in one transaction.
+    // Most files changed (a first run, --force), by count or by bytes: build
+    // a new generation beside the live one, in parallel and with bounded
+    // memory, and swap it in. Otherwise update the live database in one
+    // transaction, which holds its changes in memory until it commits (so a
+    // few huge new files go the bounded way).
+    std::uintmax_t all_bytes = 0, changed_bytes = 0;
+    for (const auto& candidate : walk.candidates) all_bytes += candidate.stamp.size;
+    for (const Candidate* c : changed) changed_bytes += c->stamp.size;
     if (outdated || (!changed.empty() &&
                      (options.force || indexed.empty() ||
-                      changed.size() * 2 > walk.candidates.size()))) {
+                      changed.size() * 2 > walk.candidates.size() ||
+                      changed_bytes * 2 > all_bytes))) {
       std::vector<bool> is_changed(walk.candidates.size(), false);
       for (const Candidate* c : changed)
         is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;
@@ -796,12 +821,18 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     std::size_t done = summary.unchanged;
     run.progress(done, total);
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    // Files prepared together: at most kBatch, and at most kFlushBytes of
+    // them (but always one), so huge files do not all sit in memory at once.
     constexpr std::size_t kBatch = 512;
-    for (std::size_t start = 0; start < changed.size(); start += kBatch) {
+    for (std::size_t start = 0, end = 0; start < changed.size(); start = end) {
+      std::uintmax_t bytes = 0;
+      for (end = start; end < changed.size() && end - start < kBatch &&
+                        (end == start || bytes + changed[end]->stamp.size <= kFlushBytes);
+           ++end)
+        bytes += changed[end]->stamp.size;
       std::vector<const Candidate*> batch(
           changed.begin() + static_cast<std::ptrdiff_t>(start),
-          changed.begin() +
-              static_cast<std::ptrdiff_t>(std::min(changed.size(), start + kBatch)));
+          changed.begin() + static_cast<std::ptrdiff_t>(end));
       SpellingCounts spelling;
       std::vector<Prepared> prepared = prepare_batch(
           batch, options.limits, threads, options.spelling ? &spelling : nullptr,

@@ -2,6 +2,7 @@
 // generated at test time (nothing big is committed), indexed for real, with
 // assertions on each file's message, the exit status, what was indexed and
 // that the index still passes xapian-check; then bad queries and parameters.
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <regex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -307,6 +309,64 @@ TEST_CASE("limits can be changed by options", "[hostile]") {
     CHECK(b.status == 2);
     CHECK(b.err.find(bad[0].substr(0, bad[0].find('='))) != std::string::npos);
   }
+}
+
+// Peak resident memory of the largest child process waited for so far, MiB.
+double children_peak_rss_mib() {
+  struct rusage usage {};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// Files of about 1 MB of distinct random words: each builds a document of
+// about 60 MB and adds 115,000 spelling words. A run used to hold every one
+// of them until the end of its batch (300 files) or its transaction.
+TEST_CASE("huge files of distinct words are indexed in bounded memory", "[hostile]") {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("skipped under AddressSanitizer, whose shadow memory makes RSS meaningless");
+  return;
+#endif
+  TempDir dir;
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> letter('a', 'z');
+  std::vector<std::string> needles;
+  for (int f = 0; f < 5; ++f) {
+    std::string body;
+    for (int w = 0; w < 115000; ++w) {
+      std::string word;
+      for (int c = 0; c < 8; ++c) word += static_cast<char>(letter(random));
+      if (w == 5000) needles.push_back(word);
+      body += word + ' ';
+    }
+    write_file(dir / "huge" / ("h" + std::to_string(f) + ".md"),
+               event("Huge " + std::to_string(f), body + "\n"));
+  }
+  const std::string db = (dir / "db").string();
+  // A first run, then the same files added to a small indexed folder (an
+  // incremental run, unless the bytes changed make it a rebuild).
+  Output o = run_tlsearch({"--db", db, "index", "-q", (dir / "huge").string()}, 300);
+  REQUIRE(o.status == 0);
+  const std::string db2 = (dir / "db2").string();
+  fs::create_directories(dir / "mixed");
+  for (const auto& entry : fs::directory_iterator(source_dir() / "seeds"))
+    fs::copy(entry.path(), dir / "mixed" / entry.path().filename());
+  REQUIRE(run_tlsearch({"--db", db2, "index", "-q", (dir / "mixed").string()}).status <= 1);
+  for (const auto& entry : fs::directory_iterator(dir / "huge"))
+    fs::copy(entry.path(), dir / "mixed" / entry.path().filename());
+  o = run_tlsearch({"--db", db2, "index", "-q", (dir / "mixed").string()}, 300);
+  REQUIRE(o.status <= 1);
+  // About 200 MB with the bounds; over 650 MB without them.
+  CHECK(children_peak_rss_mib() < 400);
+  for (const auto& index : {db, db2}) {
+    for (std::size_t f = 0; f < needles.size(); ++f) {
+      Output hit = run_tlsearch({"--db", index, "search", "--format", "ids", needles[f]});
+      INFO(index << " " << needles[f]);
+      CHECK(hit.status == 0);
+      CHECK(hit.out.find("h" + std::to_string(f)) != std::string::npos);
+    }
+  }
+  require_sound(db);
+  require_sound(db2);
 }
 
 // ---- Bad queries and parameters -------------------------------------------
