@@ -3,6 +3,8 @@
 #include "tlsearch/normalize.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 
 namespace tlsearch::schema {
@@ -15,6 +17,54 @@ std::string id_key(std::string_view id) {
   for (char& c : key)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return key;
+}
+
+namespace {
+
+std::string hash_hex(std::string_view text) {
+  std::uint64_t hash = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+// The first `n` bytes of `text`, or fewer so as not to cut a UTF-8 character.
+std::string_view utf8_head(std::string_view text, std::size_t n) {
+  if (text.size() <= n) return text;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
+}  // namespace
+
+std::string boolean_term(std::string_view prefix, std::string_view key) {
+  std::string term(prefix);
+  if (prefix.size() + key.size() <= kMaxTermBytes) return term.append(key);
+  term.append("#").append(hash_hex(key)).append(":");
+  return term.append(utf8_head(key, kMaxTermBytes - term.size()));
+}
+
+std::string term_key(std::string_view term, std::string_view prefix) {
+  if (term.substr(0, prefix.size()) != prefix) return {};
+  std::string_view key = term.substr(prefix.size());
+  // Hashed terms are 237-240 bytes long (the head ends on a whole character).
+  if (prefix.size() + key.size() + 3 >= kMaxTermBytes && key.size() > 18 &&
+      key[0] == '#' && key[17] == ':')
+    return std::string(key.substr(18)) + "...";
+  return std::string(key);
+}
+
+std::string path_term(std::string_view path) {
+  std::string term(kPath);
+  if (term.size() + path.size() <= kMaxTermBytes) return term.append(path);
+  // The tail keeps the file name readable when debugging; unique together
+  // with the hash of the whole path.
+  return term.append("#").append(hash_hex(path)).append(":").append(
+      path.substr(path.size() - 100));
 }
 
 const FacetInfo& facet_info(Facet facet) {

@@ -19,9 +19,7 @@ using Entries = std::vector<std::pair<std::string, std::string>>;
 void add_boolean(Xapian::Document& doc, const char* prefix,
                  const std::string& key) {
   if (key.empty()) return;
-  std::string term = prefix + key;
-  if (term.size() > schema::kMaxTermBytes) return;
-  doc.add_boolean_term(term);
+  doc.add_boolean_term(schema::boolean_term(prefix, key));
 }
 
 Entries entries_for(const std::vector<std::string>& values) {
@@ -45,28 +43,7 @@ void add_facet(Xapian::Document& doc, schema::Facet facet, Entries entries,
   groups[schema::facet_index(facet)] = std::move(entries);
 }
 
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 }  // namespace
-
-std::string unique_term_for_path(const std::string& path) {
-  std::string term = schema::kPath + path;
-  if (term.size() <= schema::kMaxTermBytes) return term;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(fnv1a(path)));
-  // Keep the tail of the path readable for debugging; it is unique enough
-  // together with the hash of the whole path.
-  std::string tail = path.substr(path.size() - 100);
-  return std::string(schema::kPath) + "#" + hex + ":" + tail;
-}
 
 std::string encode_file_slot(const FileStamp& stamp, const std::string& path) {
   return std::to_string(stamp.size) + ' ' + std::to_string(stamp.mtime_ns) +
@@ -157,7 +134,7 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
     gap();
   }
   // Boolean filter terms and facets.
-  doc.add_boolean_term(unique_term_for_path(event.path));
+  doc.add_boolean_term(schema::path_term(event.path));
   add_boolean(doc, schema::kId, schema::id_key(event.id));
   std::array<Entries, schema::kFacets.size()> groups;
   add_facet(doc, schema::Facet::kLanes, entries_for(event.lanes), groups);

@@ -23,10 +23,6 @@ struct FileStamp {
   std::int64_t mtime_ns = 0;
 };
 
-// The unique "Q" term of a document, from its file's absolute path. Paths
-// too long for a Xapian term are replaced by a stable hash.
-std::string unique_term_for_path(const std::string& path);
-
 // Encodes/decodes the kSlotFile value: "<size> <mtime_ns> <path>".
 std::string encode_file_slot(const FileStamp& stamp, const std::string& path);
 bool decode_file_slot(const std::string& value, FileStamp* stamp,

@@ -281,7 +281,7 @@ void check_duplicate_ids(Xapian::WritableDatabase& db,
   for (const auto& [id, path] : touched) {
     std::string key = schema::id_key(id);
     if (key.empty()) continue;
-    std::string term = schema::kId + key;
+    std::string term = schema::boolean_term(schema::kId, key);
     if (db.get_termfreq(term) < 2) continue;
     std::vector<std::string> others;
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
@@ -449,7 +449,7 @@ void check_all_duplicate_ids(const Xapian::Database& db, Run& run,
                            &stamp, &path))
         paths.push_back(path);
     }
-    std::string id = (*term).substr(prefix.size());
+    std::string id = schema::term_key(*term, prefix);
     for (std::size_t i = 0; i < paths.size(); ++i) {
       const std::string& other = paths[i == 0 ? 1 : 0];
       ++summary.duplicate_ids;

@@ -19,7 +19,7 @@ class FacetFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& value) override {
     std::string key = facet_key(value);
     if (key.empty()) return Xapian::Query::MatchNothing;
-    return Xapian::Query(prefix_ + key);
+    return Xapian::Query(schema::boolean_term(prefix_, key));
   }
 
  private:
@@ -31,7 +31,7 @@ class IdFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& value) override {
     std::string key = schema::id_key(value);
     if (key.empty()) return Xapian::Query::MatchNothing;
-    return Xapian::Query(schema::kId + key);
+    return Xapian::Query(schema::boolean_term(schema::kId, key));
   }
 };
 
@@ -316,7 +316,7 @@ std::optional<Xapian::Query> facet_filter(schema::Facet facet,
   const auto& info = schema::facet_info(facet);
   for (const auto& value : values) {
     std::string key = facet_key(value);
-    if (!key.empty()) terms.emplace_back(info.term_prefix + key);
+    if (!key.empty()) terms.emplace_back(schema::boolean_term(info.term_prefix, key));
   }
   if (values.empty()) return std::nullopt;
   if (terms.empty()) return Xapian::Query::MatchNothing;

@@ -568,15 +568,12 @@ std::vector<Event> Searcher::find_events(const std::string& id) {
         events.push_back(decode_document(impl_->db.get_document(*it), true));
     };
     std::string key = schema::id_key(id);
-    if (!key.empty()) collect(schema::kId + key);
+    if (!key.empty()) collect(schema::boolean_term(schema::kId, key));
     // `tlsearch show path/to/event.md` works too.
     if (events.empty()) {
       std::error_code ec;
       fs::path absolute = fs::absolute(id, ec).lexically_normal();
-      if (!ec) {
-        std::string term = schema::kPath + absolute.string();
-        if (term.size() <= schema::kMaxTermBytes) collect(term);
-      }
+      if (!ec) collect(schema::path_term(absolute.string()));
     }
     return events;
   });
@@ -594,10 +591,30 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
     Xapian::Database& db = impl_->db;
     const std::string term_prefix = info->term_prefix;
     const std::string want = facet_key(prefix);
+    const std::size_t index = schema::facet_index(info->facet);
+    // The key of a term; a long one (hashed, see schema::boolean_term) is
+    // read back from the facet entries of an event that holds it.
+    auto key_of = [&](const std::string& term) {
+      std::string key = schema::term_key(term, term_prefix);
+      if (key == term.substr(term_prefix.size())) return key;  // not hashed
+      Xapian::PostingIterator first = db.postlist_begin(term);
+      if (first == db.postlist_end(term)) return key;
+      std::string found;
+      schema::for_each_facet_id(
+          db.get_document(*first).get_value(schema::kSlotFacets),
+          [&](std::size_t group, std::uint32_t id) {
+            if (group != index || !found.empty()) return;
+            const std::string* entry = impl_->facet_entries.entry(db, index, id);
+            if (!entry) return;
+            std::string entry_key = schema::unpack_facet_entry(*entry).first;
+            if (schema::boolean_term(term_prefix, entry_key) == term) found = entry_key;
+          });
+      return found.empty() ? key : found;
+    };
     FacetTally tally;
     for (auto it = db.allterms_begin(term_prefix); it != db.allterms_end(term_prefix);
          ++it) {
-      std::string key = (*it).substr(term_prefix.size());
+      std::string key = key_of(*it);
       // Matches at the start of the value or of any word in it.
       if (!want.empty() && key.compare(0, want.size(), want) != 0 &&
           key.find(" " + want) == std::string::npos)
@@ -609,8 +626,7 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
     for (auto& value : counts.values) {
       Tally spellings;
       int seen = 0;
-      std::string term = term_prefix + value.key;
-      const std::size_t index = schema::facet_index(info->facet);
+      std::string term = schema::boolean_term(term_prefix, value.key);
       for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < 50;
            ++it, ++seen) {
         const std::string packed = db.get_document(*it).get_value(schema::kSlotFacets);

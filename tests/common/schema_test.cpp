@@ -223,4 +223,42 @@ TEST_CASE("facet dictionary saves, reloads and extends ids", "[schema][facets]")
 }
 
 }  // namespace
+TEST_CASE("boolean terms of any key length stay distinct and within Xapian's limit",
+          "[schema]") {
+  CHECK(schema::boolean_term("XTAG:", "courts") == "XTAG:courts");
+  CHECK(schema::term_key("XTAG:courts", "XTAG:") == "courts");
+  const std::string fits(schema::kMaxTermBytes - 5, 'x');
+  CHECK(schema::boolean_term("XTAG:", fits) == "XTAG:" + fits);
+  // Two long keys that differ only at the end: distinct terms.
+  const std::string head(300, 'x');
+  const std::string a = schema::boolean_term("XID:", head + "a");
+  const std::string b = schema::boolean_term("XID:", head + "b");
+  CHECK(a != b);
+  CHECK(a.size() <= schema::kMaxTermBytes);
+  CHECK(a.rfind("XID:#", 0) == 0);
+  CHECK(a == schema::boolean_term("XID:", head + "a"));  // stable
+  CHECK(schema::term_key(a, "XID:").rfind("xxxx", 0) == 0);
+  CHECK(schema::term_key(a, "XID:").size() >= 3);
+  CHECK(schema::term_key(a, "XID:").substr(schema::term_key(a, "XID:").size() - 3) == "...");
+  // The kept head never ends inside a UTF-8 character.
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "\u00E9";  // 2 bytes each
+  for (const char* prefix : {"XTAG:", "XACTOR:", "XLANE:"}) {
+    const std::string term = schema::boolean_term(prefix, accents);
+    INFO(prefix);
+    CHECK(term.size() <= schema::kMaxTermBytes);
+    const std::string key = schema::term_key(term, prefix);
+    const std::string kept = key.substr(0, key.size() - 3);
+    CHECK(kept.size() % 2 == 0);
+    CHECK(accents.compare(0, kept.size(), kept) == 0);
+  }
+  // Paths keep their (long-standing) format: hash and last 100 bytes.
+  const std::string path = "/" + std::string(300, 'p') + "/event.md";
+  const std::string q = schema::path_term(path);
+  CHECK(q.size() <= schema::kMaxTermBytes);
+  CHECK(q.rfind("Q#", 0) == 0);
+  CHECK(q.substr(q.size() - 9) == "/event.md");
+  CHECK(schema::path_term("/short/event.md") == "Q/short/event.md");
+}
+
 }  // namespace tlsearch

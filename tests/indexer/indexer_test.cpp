@@ -199,6 +199,49 @@ TEST_CASE("two events with one id both stay findable, with a warning", "[indexer
   CHECK(count(s, "two") == 2);
 }
 
+TEST_CASE("ids, tags, actors and paths too long for a Xapian term still find their events",
+          "[indexer][errors]") {
+  TempDir dir;
+  const std::string id(300, 'i');
+  const std::string tag = std::string(280, 't') + " end";
+  const std::string actor = std::string(260, 'A') + " Person";
+  // A folder path long enough that the file's own term would pass 245 bytes.
+  const std::filesystem::path deep = dir / "tl" / std::string(120, 'd') / std::string(120, 'e');
+  auto long_event = [&](const std::string& title) {
+    return event_text(id, "2020-01-01", title, 5, "[Lane One]", "[\"" + actor + "\"]",
+                      "[\"" + tag + "\"]", "Body words.");
+  };
+  write_file(deep / "a.md", long_event("First long"));
+  write_file(deep / "b.md", long_event("Second long"));
+  write_file(dir / "tl/c.md", simple("other", "Short one"));
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.added == 3);
+  bool warned = false;
+  for (auto& d : run.diagnostics)
+    warned |= d.message.find("duplicate id 'iiii") != std::string::npos;
+  CHECK(warned);
+  Searcher s(dir / "db");
+  CHECK(s.find_events(id).size() == 2);
+  CHECK(s.find_events(std::string(299, 'i')).empty());
+  CHECK(s.find_events((deep / "a.md").string()).size() == 1);
+  SearchRequest by_tag;
+  by_tag.tags = {tag};
+  CHECK(s.search(by_tag).total == 2);
+  SearchRequest by_actor;
+  by_actor.actors = {actor};
+  CHECK(s.search(by_actor).total == 2);
+  SearchRequest other_tag;
+  other_tag.tags = {std::string(280, 't') + " other"};
+  CHECK(s.search(other_tag).total == 0);
+  CHECK(count(s, "id:" + id) == 2);
+  CHECK(count(s, "tag:\"" + tag + "\"") == 2);
+  // Listing a facet's values gives the whole key back, which filters.
+  bool listed = false;
+  for (const auto& value : s.facet_values("tags", "", 100).values)
+    listed |= value.key == facet_key(tag) && value.count == 2;
+  CHECK(listed);
+}
+
 TEST_CASE("fields of unexpected shape are warnings, never a lost event", "[indexer][errors]") {
   TempDir dir;
   write_file(dir / "tl/odd.md",

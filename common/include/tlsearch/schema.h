@@ -49,9 +49,20 @@ inline constexpr const char* kLink = "XLINK:";      // wikilink target id
 // The value of an event's kId term: the id trimmed, ASCII letters
 // lower-cased, so `id:` lookups ignore case. Empty when the id is blank.
 std::string id_key(std::string_view id);
-// Terms longer than this (prefix included) are not added: Xapian's limit is
-// 245 bytes and a key that long is not a useful filter anyway.
+// The longest term written (prefix included); Xapian's limit is 245 bytes.
 inline constexpr std::size_t kMaxTermBytes = 240;
+// The boolean term of `key` under `prefix`: prefix + key, or, when that is
+// longer than kMaxTermBytes, prefix + "#" + 16 hex digits of a 64-bit hash of
+// the whole key + ":" + the key's first bytes (whole UTF-8 characters), so
+// an id, tag or actor of any length is still a filter. The indexer and every
+// lookup build terms with it.
+std::string boolean_term(std::string_view prefix, std::string_view key);
+// The key a boolean_term holds after `prefix`: the key itself, or for a
+// hashed one the kept first bytes followed by "...".
+std::string term_key(std::string_view term, std::string_view prefix);
+// The unique kPath term of an event file's absolute path; a path too long
+// for a term becomes kPath + "#" + hash + ":" + its last 100 bytes.
+std::string path_term(std::string_view path);
 
 // ---- Value slots ------------------------------------------------------------
 // kSlotDate: sortable_serialise(EventDate::sort_key()) (yyyymmdd), absent
