@@ -720,12 +720,14 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     std::error_code ec;
     if (options.db_path.has_parent_path())
       fs::create_directories(options.db_path.parent_path(), ec);
-    prepare_index_folder(options.db_path);
     // Xapian's lock cannot be waited on, so poll it for lock_wait_seconds.
+    // Creating the first generation takes the lock too: two first runs wait
+    // for each other like any two runs.
     const auto give_up = std::chrono::steady_clock::now() +
                          std::chrono::duration<double>(options.lock_wait_seconds);
     while (true) {
       try {
+        prepare_index_folder(options.db_path);
         db.emplace(db_path, Xapian::DB_CREATE_OR_OPEN);
         break;
       } catch (const Xapian::DatabaseLockError&) {
@@ -743,6 +745,16 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
                 "index " + db_path +
                     " is locked by another process (is a `tlsearch index` "
                     "run still going?)");
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    throw Error(ErrorKind::kDatabase,
+                "cannot open index " + db_path + ": " + e.get_description());
+  } catch (const Xapian::DatabaseError& e) {
+    // Unreadable blocks (a disk error, a copy cut short): the files are
+    // what counts, and a fresh index is one run away.
+    throw Error(ErrorKind::kDatabase,
+                "cannot open index " + db_path + ": " + e.get_description() +
+                    "; if the index is damaged, delete the folder " + db_path +
+                    " and index again (the event files are not touched)");
   } catch (const Xapian::Error& e) {
     throw Error(ErrorKind::kDatabase,
                 "cannot open index " + db_path + ": " + e.get_description());

@@ -276,6 +276,52 @@ TEST_CASE("a second writer gets a clear lock error", "[indexer][concurrency]") {
   }
 }
 
+TEST_CASE("first runs started together on a new index wait for each other",
+          "[indexer][concurrency]") {
+  TempDir dir;
+  for (int i = 0; i < 30; ++i)
+    write_file(dir / "tl" / ("e" + std::to_string(i) + ".md"),
+               simple("e" + std::to_string(i), "Event " + std::to_string(i)));
+  std::vector<std::string> failures(4);
+  std::vector<std::thread> runs;
+  for (std::size_t t = 0; t < failures.size(); ++t)
+    runs.emplace_back([&, t] {
+      try {
+        IndexOptions options;
+        options.db_path = dir / "db";
+        options.lock_wait_seconds = 60;
+        index_paths({dir / "tl"}, options);
+      } catch (const std::exception& e) {
+        failures[t] = e.what();
+      }
+    });
+  for (auto& run : runs) run.join();
+  for (const auto& failure : failures) CHECK(failure.empty());
+  Searcher s(dir / "db");
+  CHECK(count(s, "") == 30);
+}
+
+TEST_CASE("a damaged index is a clear error that says how to recover", "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  index(dir / "db", {dir / "tl"});
+  std::filesystem::path live;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "db"))
+    if (entry.is_directory()) live = entry.path();
+  REQUIRE(std::filesystem::exists(live / "postlist.glass"));
+  std::filesystem::resize_file(live / "postlist.glass", 100);
+  try {
+    index(dir / "db", {dir / "tl"});
+    FAIL("a damaged index was opened");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kDatabase);
+    CHECK(std::string(e.what()).find("delete the folder") != std::string::npos);
+  }
+  // Which is enough: the next run builds it again.
+  std::filesystem::remove_all(dir / "db");
+  CHECK(index(dir / "db", {dir / "tl"}).summary.added == 1);
+}
+
 TEST_CASE("readers see the old index or the new one, never a mix", "[indexer][concurrency]") {
   TempDir dir;
   for (int i = 0; i < 40; ++i)
