@@ -161,12 +161,19 @@ class Reporter {
 
 // ---- Front matter ---------------------------------------------------------
 
-// `---`, optionally followed by spaces, tabs or the \r of a CRLF file.
-bool is_delimiter(std::string_view line) {
-  if (line.substr(0, 3) != "---") return false;
+// `---` (or `marker`), optionally followed by spaces, tabs or the \r of a
+// CRLF file.
+bool is_delimiter(std::string_view line, std::string_view marker = "---") {
+  if (line.substr(0, 3) != marker) return false;
   for (char c : line.substr(3))
     if (!is_blank(c)) return false;
   return true;
+}
+
+// The line that closes front matter: `---`, or YAML's document-end marker
+// `...`, which Jekyll and Pandoc accept there too. Never an opening line.
+bool is_closing_delimiter(std::string_view line) {
+  return is_delimiter(line) || is_delimiter(line, "...");
 }
 
 struct FrontMatter {
@@ -189,7 +196,7 @@ Split split_front_matter(std::string_view text, FrontMatter* fm) {
     end = text.find('\n', pos);
     const std::size_t line_end =
         end == std::string_view::npos ? text.size() : end;
-    if (is_delimiter(text.substr(pos, line_end - pos))) {
+    if (is_closing_delimiter(text.substr(pos, line_end - pos))) {
       fm->yaml = text.substr(yaml_start, pos - yaml_start);
       fm->yaml_line = 2;
       fm->body = end == std::string_view::npos ? std::string_view()
@@ -881,8 +888,8 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
     }
     case Split::kUnclosed:
       return reporter.fail(1, 1,
-                           "front matter is not closed: no '---' line "
-                           "after the opening one");
+                           "front matter is not closed: no '---' (or "
+                           "'...') line after the opening one");
     case Split::kFound:
       break;
   }

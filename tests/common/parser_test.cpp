@@ -470,6 +470,19 @@ TEST_CASE("CRLF line endings and padded delimiters work", "[parser]") {
   CHECK(e.body_line == 8);
 }
 
+TEST_CASE("front matter may be closed by YAML's document end '...'", "[parser]") {
+  const ParseResult r = md("---\ntitle: Pandoc style\n...  \r\nBody\n---\nMore\n");
+  CHECK(r.diagnostics.empty());
+  const Event& e = event_of(r);
+  CHECK(e.title == "Pandoc style");
+  CHECK(e.body_line == 4);
+  CHECK_THAT(e.body_markdown, Catch::StartsWith("Body\n---"));
+  // Only as a closing line of its own: it never opens front matter, and
+  // `....` or `... x` do not close it.
+  CHECK(md("...\ntitle: T\n...\n").status == ParseStatus::kSkipped);
+  CHECK(only_error(md("---\ntitle: T\n....\n... x\nBody\n")).line == 1);
+}
+
 TEST_CASE("front matter may be empty", "[parser]") {
   const ParseResult r = md("---\n---\nText\n", "dir/empty-front.md");
   CHECK(event_of(r).title == "empty-front");
