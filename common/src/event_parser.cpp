@@ -1018,6 +1018,25 @@ std::string too_large(std::uintmax_t size, std::uintmax_t limit) {
          std::to_string(limit) + ")";
 }
 
+// Whether `text` is UTF-16 or UTF-32 rather than UTF-8: a byte-order mark
+// (FF FE, FE FF, 00 00 FE FF), or ASCII with NULs between its bytes at the
+// start. Read as UTF-8 such a file is NULs and replaced bytes with no front
+// matter to find, so it would be skipped with nothing but a vague warning.
+bool is_utf16_or_utf32(std::string_view text) {
+  for (std::string_view bom : {std::string_view("\xFF\xFE"), std::string_view("\xFE\xFF"),
+                               std::string_view("\0\0\xFE\xFF", 4)})
+    if (text.substr(0, bom.size()) == bom) return true;
+  // The first few characters, at least two: `---\n` and `{` start with ASCII.
+  auto pattern = [&](std::size_t unit, std::size_t ascii_at) {
+    const std::size_t n = std::min<std::size_t>(text.size() / unit, 8) * unit;
+    if (n < 2 * unit) return false;
+    for (std::size_t i = 0; i < n; ++i)
+      if ((text[i] == '\0') == (i % unit == ascii_at)) return false;
+    return true;
+  };
+  return pattern(2, 0) || pattern(2, 1) || pattern(4, 0) || pattern(4, 3);
+}
+
 const char* file_type_name(std::filesystem::file_type type) {
   using std::filesystem::file_type;
   switch (type) {
@@ -1062,6 +1081,8 @@ ParseResult parse_event_text(std::string_view text, const std::string& path,
   try {
     if (text.size() > limits.max_file_bytes)
       return reporter.fail(0, 0, too_large(text.size(), limits.max_file_bytes));
+    if (is_utf16_or_utf32(text))
+      return reporter.fail(0, 0, "file is UTF-16 (or UTF-32); save it as UTF-8");
     // Everything downstream (yaml-cpp, cmark, the index) then sees valid
     // UTF-8 without NULs. Only bad bytes move, so line numbers stay right.
     std::string clean = sanitize_utf8(text);

@@ -147,3 +147,18 @@ TEST_CASE("regression: a filter option followed by a query keeps the query", "[c
   for (const auto& v : r["facets"]["tags"])
     CHECK(v["selected"] == (v["key"] == "ring"));
 }
+
+TEST_CASE("regression: a UTF-16 file is an error naming it, the others are indexed",
+          "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/good.md", "---\ntitle: Good\n---\nBody\n");
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("---\nid: u\ntitle: t\n---\nbody\n")) utf16 += {c, '\0'};
+  tlsearch::test::write_file(dir / "tl/a.md", utf16);
+  Output o = run({"--db", (dir / "db").string(), "index", (dir / "tl").string()});
+  CHECK(o.status == 1);
+  CHECK(o.err.find("a.md: error: file is UTF-16 (or UTF-32); save it as UTF-8") !=
+        std::string::npos);
+  CHECK(o.err.find("invalid UTF-8") == std::string::npos);
+  CHECK(o.out.find("1 added") != std::string::npos);
+}

@@ -968,6 +968,40 @@ TEST_CASE("NUL bytes and invalid UTF-8 never reach the event", "[parser]") {
   CHECK(j.notes == "ab");
 }
 
+// `text` (ASCII) as UTF-16 or UTF-32, with `bom` before it.
+std::string wide(const std::string& text, std::size_t unit, bool big_endian,
+                 const std::string& bom) {
+  std::string out = bom;
+  for (char c : text) {
+    std::string ch(unit, '\0');
+    ch[big_endian ? unit - 1 : 0] = c;
+    out += ch;
+  }
+  return out;
+}
+
+TEST_CASE("regression: a UTF-16 or UTF-32 file is an error that says so", "[parser]") {
+  const std::string entry = "---\nid: u\ntitle: t\n---\nbody\n";
+  const std::vector<std::string> files = {
+      wide(entry, 2, false, "\xFF\xFE"),  wide(entry, 2, true, "\xFE\xFF"),
+      wide(entry, 2, false, ""),           wide(entry, 2, true, ""),
+      wide(entry, 4, false, std::string("\xFF\xFE\0\0", 4)),
+      wide(entry, 4, true, std::string("\0\0\xFE\xFF", 4)),
+      wide(entry, 4, false, "")};
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO(i);
+    const Diagnostic d = only_error(md(files[i], "f16/a.md"));
+    CHECK(d.to_string() == "f16/a.md: error: file is UTF-16 (or UTF-32); save it as UTF-8");
+  }
+  CHECK_THAT(only_error(json(wide("{\"title\": \"x\"}", 2, false, "\xFF\xFE"))).message,
+             Catch::Contains("UTF-16"));
+  // NULs alone are not UTF-16: they are replaced as before.
+  const ParseResult nuls = md(std::string(64, '\0'));
+  CHECK(nuls.status == ParseStatus::kSkipped);
+  CHECK(any_contains(warnings(nuls), "NUL bytes were replaced"));
+  CHECK(md(std::string("-\0", 2)).status == ParseStatus::kSkipped);
+}
+
 TEST_CASE("garbage input never escapes as an exception", "[parser]") {
   const std::vector<std::string> inputs = {
       "---\n:\n---\n",
