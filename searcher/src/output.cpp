@@ -192,6 +192,8 @@ void print_search(const SearchResult& result, std::ostream& out,
   out << paint(kBold, std::to_string(result.total) + (result.total == 1 ? " event" : " events"));
   if (!result.hits.empty())
     out << " (showing " << first << "-" << result.offset + result.hits.size() << ")";
+  else if (result.total > 0 && result.limit > 0)
+    out << " (none from offset " << result.offset << ")";
   out << "\n";
   if (!result.suggestion.empty())
     out << "Did you mean: " << paint(kBold, result.suggestion) << "\n";
