@@ -200,3 +200,12 @@ TEST_CASE("regression: show and search never print control or bidi characters fr
   auto body = nlohmann::json::parse(json.out)["events"][0]["body"].get<std::string>();
   CHECK(body.find("\x1b]0;pwned\x07") != std::string::npos);
 }
+
+TEST_CASE("regression: index '' names the empty path", "[cli]") {
+  TempDir dir;
+  Output o = run({"--db", (dir / "db").string(), "index", ""});
+  CHECK(o.status == 2);
+  CHECK(o.err.find("paths: a path is empty ('')") != std::string::npos);
+  CHECK(o.err.find(": Invalid argument") == std::string::npos);
+}
+
