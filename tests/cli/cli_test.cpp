@@ -209,3 +209,16 @@ TEST_CASE("regression: index '' names the empty path", "[cli]") {
   CHECK(o.err.find(": Invalid argument") == std::string::npos);
 }
 
+TEST_CASE("regression: a control character in a file name is escaped in diagnostics",
+          "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/a\nb\x1b[2J.md", "---\ntitle: [oops\n---\n");
+  Output o = run({"--db", (dir / "db").string(), "index", (dir / "tl").string()});
+  CHECK(o.status == 1);
+  CHECK(o.err.find("/a\\nb\\x1b[2J.md:3:1: error: invalid YAML") != std::string::npos);
+  CHECK(o.err.find('\x1b') == std::string::npos);
+  // --json keeps the name as it is (JSON escapes it).
+  Output json = run({"--db", (dir / "db2").string(), "--json", "index", (dir / "tl").string()});
+  auto path = nlohmann::json::parse(json.out)["diagnostics"][0]["path"].get<std::string>();
+  CHECK(path.find("a\nb\x1b[2J.md") != std::string::npos);
+}

@@ -651,6 +651,18 @@ TEST_CASE("JSON syntax errors point at the file's line and column",
   CHECK(bom.column == 9);
 }
 
+TEST_CASE("regression: diagnostics escape control characters in names and messages",
+          "[parser]") {
+  Diagnostic d;
+  d.path = "tl/a\nb\x1b[2J\t\r\x7F\xC2\x9B\xE2\x80\xAE\xE2\x81\xA6.md";
+  d.line = 3;
+  d.message = "duplicate key 'x\ny'";
+  CHECK(d.to_string() ==
+        "tl/a\\nb\\x1b[2J\\t\\r\\x7f\\u009b\\u202e\\u2066.md:3: error: duplicate key 'x\\ny'");
+  d.path = "caf\xC3\xA9 \xE2\x80\x94.md";  // other UTF-8 is kept
+  CHECK(d.to_string() == "caf\xC3\xA9 \xE2\x80\x94.md:3: error: duplicate key 'x\\ny'");
+}
+
 TEST_CASE("a JSON entry must be an object", "[parser]") {
   CHECK_THAT(only_error(json("[{\"title\": \"x\"}]")).message,
              Catch::Contains("expected an object"));
