@@ -960,6 +960,38 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
   return success(std::move(event), reporter);
 }
 
+// Where the parser stopped on `error`, as an offset into `text`. A parse
+// error carries it; an out-of-range error (a number too large for a double)
+// does not, so the text is parsed again by a SAX reader that only notes
+// where the parser gives up, which it reports before the token's end.
+std::size_t error_offset(std::string_view text,
+                         const nlohmann::ordered_json::exception& error) {
+  if (const auto* parse = dynamic_cast<const nlohmann::ordered_json::parse_error*>(&error))
+    return parse->byte == 0 ? 0 : parse->byte - 1;  // bytes read, the bad one included
+  struct Position : nlohmann::json_sax<nlohmann::ordered_json> {
+    std::size_t offset = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string& token,
+                     const nlohmann::ordered_json::exception&) override {
+      offset = position >= token.size() ? position - token.size() : 0;
+      return false;
+    }
+  } sax;
+  nlohmann::ordered_json::sax_parse(text.begin(), text.end(), &sax);
+  return sax.offset;
+}
+
 ParseResult parse_json(std::string_view text, std::size_t bom,
                        Reporter& reporter, const ParseLimits& limits) {
   // Positions are reported in the file, which may start with a BOM.
@@ -982,17 +1014,22 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
   }
   // ordered_json keeps the file's key order, which decides the first
   // spelling of a lane and which duplicate wins.
-  nlohmann::ordered_json json;
+  using Json = nlohmann::ordered_json;
+  Json json;
   try {
-    json = nlohmann::ordered_json::parse(text.begin(), text.end());
-  } catch (const nlohmann::ordered_json::parse_error& e) {
-    // e.byte counts the bytes read, the offending one included; the
-    // library's own message repeats the position, so keep only its reason.
+    json = Json::parse(text.begin(), text.end());
+  } catch (const Json::exception& e) {
+    // e.what() is "[json.exception.KIND.N] reason"; a parse error's reason
+    // repeats the position, so keep only what follows it.
     std::string message = e.what();
-    if (const std::size_t colon = message.find(": ");
-        colon != std::string::npos && message.rfind("[json.exception", 0) == 0)
-      message = message.substr(colon + 2);
-    return fail_at(e.byte == 0 ? 0 : e.byte - 1, "invalid JSON: " + message);
+    if (message.rfind("[json.exception", 0) == 0) {
+      if (const std::size_t end = message.find("] "); end != std::string::npos)
+        message = message.substr(end + 2);
+      if (const std::size_t colon = message.find(": ");
+          colon != std::string::npos && message.rfind("parse error", 0) == 0)
+        message = message.substr(colon + 2);
+    }
+    return fail_at(error_offset(text, e), "invalid JSON: " + message);
   }
   if (!json.is_object()) {
     return reporter.fail(1, 1 + static_cast<int>(bom),

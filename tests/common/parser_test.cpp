@@ -651,6 +651,17 @@ TEST_CASE("JSON syntax errors point at the file's line and column",
   CHECK(bom.column == 9);
 }
 
+TEST_CASE("regression: a JSON number out of range is an error with its position",
+          "[parser]") {
+  const Diagnostic d =
+      only_error(json("{\"id\": \"n\",\n  \"importance\": 1e999}", "j.json"));
+  CHECK(d.to_string() == "j.json:2:17: error: invalid JSON: number overflow parsing '1e999'");
+  const Diagnostic big = only_error(json("{\"a\": -" + std::string(400, '9') + "}"));
+  CHECK(big.line == 1);
+  CHECK(big.column == 7);
+  CHECK_THAT(big.message, Catch::StartsWith("invalid JSON: number overflow"));
+}
+
 TEST_CASE("regression: diagnostics escape control characters in names and messages",
           "[parser]") {
   Diagnostic d;
