@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -992,6 +993,35 @@ std::size_t error_offset(std::string_view text,
   return sax.offset;
 }
 
+// The offset of the second time `key` is a key of the top-level object of
+// `text` (valid JSON), npos if not found. Keys are compared decoded.
+std::size_t find_repeated_key(std::string_view text, const std::string& key) {
+  int depth = 0;
+  int seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      const std::size_t start = i;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (depth != 1) continue;
+      std::size_t after = i + 1;
+      while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after])))
+        ++after;
+      if (after >= text.size() || text[after] != ':') continue;
+      const auto token = text.substr(start, i + 1 - start);
+      const auto decoded = nlohmann::json::parse(std::string(token), nullptr, false);
+      if (decoded.is_string() && decoded.get_ref<const std::string&>() == key && ++seen == 2)
+        return start;
+    }
+  }
+  return std::string_view::npos;
+}
+
 ParseResult parse_json(std::string_view text, std::size_t bom,
                        Reporter& reporter, const ParseLimits& limits) {
   // Positions are reported in the file, which may start with a BOM.
@@ -1013,11 +1043,30 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
                                       " values");
   }
   // ordered_json keeps the file's key order, which decides the first
-  // spelling of a lane and which duplicate wins.
+  // spelling of a lane. A repeated key keeps its first value, as in YAML
+  // (nlohmann would keep the last one silently): the callback drops the
+  // later ones and notes those of the event itself.
   using Json = nlohmann::ordered_json;
+  std::vector<std::unordered_set<std::string>> keys;  // per object depth
+  std::vector<std::string> repeated;                   // top-level keys
+  const Json::parser_callback_t drop_repeated_keys =
+      [&](int depth, Json::parse_event_t event, Json& parsed) {
+        const auto level = static_cast<std::size_t>(depth);
+        if (event == Json::parse_event_t::object_start) {
+          if (keys.size() < level + 2) keys.resize(level + 2);
+          keys[level + 1].clear();
+        } else if (event == Json::parse_event_t::key && level < keys.size()) {
+          const std::string& key = parsed.get_ref<const std::string&>();
+          if (!keys[level].insert(key).second) {
+            if (depth == 1) repeated.push_back(key);
+            return false;
+          }
+        }
+        return true;
+      };
   Json json;
   try {
-    json = Json::parse(text.begin(), text.end());
+    json = Json::parse(text.begin(), text.end(), drop_repeated_keys);
   } catch (const Json::exception& e) {
     // e.what() is "[json.exception.KIND.N] reason"; a parse error's reason
     // repeats the position, so keep only what follows it.
@@ -1043,6 +1092,16 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     std::string lower = lower_ascii(trim_copy(key));
     if (is_known_key(lower, true))
       fields.emplace_back(std::move(lower), std::move(value));
+  }
+  for (const std::string& key : repeated) {
+    if (!is_known_key(lower_ascii(trim_copy(key)), true)) continue;  // as in YAML
+    int line = 0, column = 0;
+    if (const std::size_t at = find_repeated_key(text, key); at != std::string_view::npos) {
+      position_of(text, at, &line, &column);
+      if (line == 1) column += static_cast<int>(bom);
+    }
+    reporter.warn(line, column,
+                  "duplicate key '" + sanitize_utf8(key) + "' (the first value is used)");
   }
   Event event = new_event(reporter.path());
   EventBuilder(&event, &reporter).build(fields, true);

@@ -662,6 +662,26 @@ TEST_CASE("regression: a JSON number out of range is an error with its position"
   CHECK_THAT(big.message, Catch::StartsWith("invalid JSON: number overflow"));
 }
 
+TEST_CASE("regression: a repeated JSON key warns and keeps its first value, as in YAML",
+          "[parser]") {
+  const ParseResult r = json(
+      "{\"title\": \"First\", \"tags\": [\"a\"], \"other\": 1, \"other\": 2,\n"
+      " \"sources\": [{\"title\": \"S1\", \"title\": \"S2\"}],\n"
+      "  \"tags\": {\"tags\": 1}, \"t\\u0069tle\": \"Second\"}",
+      "d.json");
+  const Event& e = event_of(r);
+  CHECK(e.title == "First");
+  CHECK(e.tags == Strings{"a"});
+  REQUIRE(e.sources.size() == 1);
+  CHECK(e.sources[0].title == "S1");
+  // Only keys the reader uses are reported, at the repeat, as YAML does.
+  REQUIRE(r.diagnostics.size() == 2);
+  CHECK(r.diagnostics[0].to_string() ==
+        "d.json:3:3: warning: duplicate key 'tags' (the first value is used)");
+  CHECK(r.diagnostics[1].to_string() ==
+        "d.json:3:24: warning: duplicate key 'title' (the first value is used)");
+}
+
 TEST_CASE("regression: diagnostics escape control characters in names and messages",
           "[parser]") {
   Diagnostic d;
