@@ -95,7 +95,13 @@ void register_index(CLI::App& app, GlobalOptions& global, int* exit_code) {
   CLI::App* sub = app.add_subcommand(
       "index", "Index timeline folders and files (incremental: only changes are re-read)");
   sub->add_option("paths", cmd->inputs, "Folders (walked recursively) and event files")
-      ->required();
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& path) -> std::string {
+            // The file system's own answer would be ": Invalid argument".
+            return path.empty() ? "a path is empty ('')" : "";
+          },
+          "PATH"));
   sub->add_flag("--force", cmd->force, "Re-read every file, even unchanged ones");
   sub->add_flag("-q,--quiet", cmd->quiet, "Only print errors");
   sub->add_option("--max-file-size", cmd->max_file_bytes,

@@ -52,7 +52,10 @@ int run(SearchCommand& cmd, const GlobalOptions& global) {
     style.color = use_color(global, 1);
     print_search(result, std::cout, style);
   }
-  return result.total > 0 ? kExitOk : kExitNone;
+  // Like grep, 1 when nothing is shown, so `--offset` past the last match
+  // ends a paging loop. `--limit 0` asks for counts only: matches are found.
+  if (result.hits.empty() && (result.total == 0 || request.limit > 0)) return kExitNone;
+  return kExitOk;
 }
 
 }  // namespace

@@ -16,11 +16,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -161,12 +163,19 @@ class Reporter {
 
 // ---- Front matter ---------------------------------------------------------
 
-// `---`, optionally followed by spaces, tabs or the \r of a CRLF file.
-bool is_delimiter(std::string_view line) {
-  if (line.substr(0, 3) != "---") return false;
+// `---` (or `marker`), optionally followed by spaces, tabs or the \r of a
+// CRLF file.
+bool is_delimiter(std::string_view line, std::string_view marker = "---") {
+  if (line.substr(0, 3) != marker) return false;
   for (char c : line.substr(3))
     if (!is_blank(c)) return false;
   return true;
+}
+
+// The line that closes front matter: `---`, or YAML's document-end marker
+// `...`, which Jekyll and Pandoc accept there too. Never an opening line.
+bool is_closing_delimiter(std::string_view line) {
+  return is_delimiter(line) || is_delimiter(line, "...");
 }
 
 struct FrontMatter {
@@ -189,7 +198,7 @@ Split split_front_matter(std::string_view text, FrontMatter* fm) {
     end = text.find('\n', pos);
     const std::size_t line_end =
         end == std::string_view::npos ? text.size() : end;
-    if (is_delimiter(text.substr(pos, line_end - pos))) {
+    if (is_closing_delimiter(text.substr(pos, line_end - pos))) {
       fm->yaml = text.substr(yaml_start, pos - yaml_start);
       fm->yaml_line = 2;
       fm->body = end == std::string_view::npos ? std::string_view()
@@ -881,8 +890,8 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
     }
     case Split::kUnclosed:
       return reporter.fail(1, 1,
-                           "front matter is not closed: no '---' line "
-                           "after the opening one");
+                           "front matter is not closed: no '---' (or "
+                           "'...') line after the opening one");
     case Split::kFound:
       break;
   }
@@ -952,6 +961,67 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
   return success(std::move(event), reporter);
 }
 
+// Where the parser stopped on `error`, as an offset into `text`. A parse
+// error carries it; an out-of-range error (a number too large for a double)
+// does not, so the text is parsed again by a SAX reader that only notes
+// where the parser gives up, which it reports before the token's end.
+std::size_t error_offset(std::string_view text,
+                         const nlohmann::ordered_json::exception& error) {
+  if (const auto* parse = dynamic_cast<const nlohmann::ordered_json::parse_error*>(&error))
+    return parse->byte == 0 ? 0 : parse->byte - 1;  // bytes read, the bad one included
+  struct Position : nlohmann::json_sax<nlohmann::ordered_json> {
+    std::size_t offset = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string& token,
+                     const nlohmann::ordered_json::exception&) override {
+      offset = position >= token.size() ? position - token.size() : 0;
+      return false;
+    }
+  } sax;
+  nlohmann::ordered_json::sax_parse(text.begin(), text.end(), &sax);
+  return sax.offset;
+}
+
+// The offset of the second time `key` is a key of the top-level object of
+// `text` (valid JSON), npos if not found. Keys are compared decoded.
+std::size_t find_repeated_key(std::string_view text, const std::string& key) {
+  int depth = 0;
+  int seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      const std::size_t start = i;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (depth != 1) continue;
+      std::size_t after = i + 1;
+      while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after])))
+        ++after;
+      if (after >= text.size() || text[after] != ':') continue;
+      const auto token = text.substr(start, i + 1 - start);
+      const auto decoded = nlohmann::json::parse(std::string(token), nullptr, false);
+      if (decoded.is_string() && decoded.get_ref<const std::string&>() == key && ++seen == 2)
+        return start;
+    }
+  }
+  return std::string_view::npos;
+}
+
 ParseResult parse_json(std::string_view text, std::size_t bom,
                        Reporter& reporter, const ParseLimits& limits) {
   // Positions are reported in the file, which may start with a BOM.
@@ -973,18 +1043,42 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
                                       " values");
   }
   // ordered_json keeps the file's key order, which decides the first
-  // spelling of a lane and which duplicate wins.
-  nlohmann::ordered_json json;
+  // spelling of a lane. A repeated key keeps its first value, as in YAML
+  // (nlohmann would keep the last one silently): the callback drops the
+  // later ones and notes those of the event itself.
+  using Json = nlohmann::ordered_json;
+  std::vector<std::unordered_set<std::string>> keys;  // per object depth
+  std::vector<std::string> repeated;                   // top-level keys
+  const Json::parser_callback_t drop_repeated_keys =
+      [&](int depth, Json::parse_event_t event, Json& parsed) {
+        const auto level = static_cast<std::size_t>(depth);
+        if (event == Json::parse_event_t::object_start) {
+          if (keys.size() < level + 2) keys.resize(level + 2);
+          keys[level + 1].clear();
+        } else if (event == Json::parse_event_t::key && level < keys.size()) {
+          const std::string& key = parsed.get_ref<const std::string&>();
+          if (!keys[level].insert(key).second) {
+            if (depth == 1) repeated.push_back(key);
+            return false;
+          }
+        }
+        return true;
+      };
+  Json json;
   try {
-    json = nlohmann::ordered_json::parse(text.begin(), text.end());
-  } catch (const nlohmann::ordered_json::parse_error& e) {
-    // e.byte counts the bytes read, the offending one included; the
-    // library's own message repeats the position, so keep only its reason.
+    json = Json::parse(text.begin(), text.end(), drop_repeated_keys);
+  } catch (const Json::exception& e) {
+    // e.what() is "[json.exception.KIND.N] reason"; a parse error's reason
+    // repeats the position, so keep only what follows it.
     std::string message = e.what();
-    if (const std::size_t colon = message.find(": ");
-        colon != std::string::npos && message.rfind("[json.exception", 0) == 0)
-      message = message.substr(colon + 2);
-    return fail_at(e.byte == 0 ? 0 : e.byte - 1, "invalid JSON: " + message);
+    if (message.rfind("[json.exception", 0) == 0) {
+      if (const std::size_t end = message.find("] "); end != std::string::npos)
+        message = message.substr(end + 2);
+      if (const std::size_t colon = message.find(": ");
+          colon != std::string::npos && message.rfind("parse error", 0) == 0)
+        message = message.substr(colon + 2);
+    }
+    return fail_at(error_offset(text, e), "invalid JSON: " + message);
   }
   if (!json.is_object()) {
     return reporter.fail(1, 1 + static_cast<int>(bom),
@@ -999,6 +1093,16 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     if (is_known_key(lower, true))
       fields.emplace_back(std::move(lower), std::move(value));
   }
+  for (const std::string& key : repeated) {
+    if (!is_known_key(lower_ascii(trim_copy(key)), true)) continue;  // as in YAML
+    int line = 0, column = 0;
+    if (const std::size_t at = find_repeated_key(text, key); at != std::string_view::npos) {
+      position_of(text, at, &line, &column);
+      if (line == 1) column += static_cast<int>(bom);
+    }
+    reporter.warn(line, column,
+                  "duplicate key '" + sanitize_utf8(key) + "' (the first value is used)");
+  }
   Event event = new_event(reporter.path());
   EventBuilder(&event, &reporter).build(fields, true);
   const std::string body = event.body_markdown;
@@ -1009,6 +1113,63 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
 std::string too_large(std::uintmax_t size, std::uintmax_t limit) {
   return "file too large (" + std::to_string(size) + " bytes, limit " +
          std::to_string(limit) + ")";
+}
+
+// Whether `text` is UTF-16 or UTF-32 rather than UTF-8: a byte-order mark
+// (FF FE, FE FF, 00 00 FE FF), or ASCII with NULs between its bytes at the
+// start. Read as UTF-8 such a file is NULs and replaced bytes with no front
+// matter to find, so it would be skipped with nothing but a vague warning.
+bool is_utf16_or_utf32(std::string_view text) {
+  for (std::string_view bom : {std::string_view("\xFF\xFE"), std::string_view("\xFE\xFF"),
+                               std::string_view("\0\0\xFE\xFF", 4)})
+    if (text.substr(0, bom.size()) == bom) return true;
+  // The first few characters, at least two: `---\n` and `{` start with ASCII.
+  auto pattern = [&](std::size_t unit, std::size_t ascii_at) {
+    const std::size_t n = std::min<std::size_t>(text.size() / unit, 8) * unit;
+    if (n < 2 * unit) return false;
+    for (std::size_t i = 0; i < n; ++i)
+      if ((text[i] == '\0') == (i % unit == ascii_at)) return false;
+    return true;
+  };
+  return pattern(2, 0) || pattern(2, 1) || pattern(4, 0) || pattern(4, 3);
+}
+
+// `text` with control characters written as escapes (`\n`, `\t`, `\r`,
+// `\x1b`, `\u009b` for C1 and `\u202e` for bidi controls), so that a file
+// named `a<newline>b.md` keeps its diagnostic on one line and cannot send
+// escape sequences to the terminal.
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  char buf[16];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = [&](std::size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    };
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", next(1));
+      out += buf;
+      i += 1;
+    } else if (c == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
+                             (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))) {
+      std::snprintf(buf, sizeof buf, "\\u20%02x", (next(1) - 0x80) * 0x40 + (next(2) - 0x80));
+      out += buf;
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 const char* file_type_name(std::filesystem::file_type type) {
@@ -1032,13 +1193,13 @@ const char* file_type_name(std::filesystem::file_type type) {
 }  // namespace
 
 std::string Diagnostic::to_string() const {
-  std::string out = path;
+  std::string out = escape_controls(path);
   if (line > 0) {
     out += ':' + std::to_string(line);
     if (column > 0) out += ':' + std::to_string(column);
   }
   out += severity == Severity::kError ? ": error: " : ": warning: ";
-  out += message;
+  out += escape_controls(message);
   return out;
 }
 
@@ -1055,6 +1216,8 @@ ParseResult parse_event_text(std::string_view text, const std::string& path,
   try {
     if (text.size() > limits.max_file_bytes)
       return reporter.fail(0, 0, too_large(text.size(), limits.max_file_bytes));
+    if (is_utf16_or_utf32(text))
+      return reporter.fail(0, 0, "file is UTF-16 (or UTF-32); save it as UTF-8");
     // Everything downstream (yaml-cpp, cmark, the index) then sees valid
     // UTF-8 without NULs. Only bad bytes move, so line numbers stay right.
     std::string clean = sanitize_utf8(text);
@@ -1098,7 +1261,7 @@ ParseResult parse_event_file(const std::filesystem::path& path,
     ParseResult result;
     result.status = ParseStatus::kSkipped;
     result.skip_reason = "not an event file (extension " +
-                         sanitize_utf8(path.extension().string()) + ")";
+                         escape_controls(sanitize_utf8(path.extension().string())) + ")";
     return result;
   }
 

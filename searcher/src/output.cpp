@@ -140,7 +140,33 @@ nlohmann::json events_to_json(const std::vector<Event>& events) {
   return {{"version", kJsonVersion}, {"events", std::move(list)}};
 }
 
-std::string snippet_for_terminal(std::string_view snippet, bool color) {
+std::string text_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = [&](std::size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    };
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) continue;
+    if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {  // U+0080-U+009F
+      ++i;
+      continue;
+    }
+    if (c == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
+                      (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))) {
+      i += 2;  // U+202A-U+202E, U+2066-U+2069
+      continue;
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string snippet_for_terminal(std::string_view raw, bool color) {
+  // Cleaned first: the bold and reset codes added below are escapes too.
+  const std::string clean = text_for_terminal(raw);
+  const std::string_view snippet = clean;
   std::string out;
   out.reserve(snippet.size());
   static const std::pair<std::string_view, std::string_view> kEntities[] = {
@@ -163,8 +189,6 @@ std::string snippet_for_terminal(std::string_view snippet, bool color) {
     }
     if (replaced) continue;
     char c = snippet[i++];
-    // Control characters never reach the terminal (no escape injection).
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') continue;
     out += c == '\n' ? ' ' : c;
   }
   return out;
@@ -173,17 +197,18 @@ std::string snippet_for_terminal(std::string_view snippet, bool color) {
 void print_search(const SearchResult& result, std::ostream& out,
                   const PrintStyle& style) {
   Painter paint{style.color};
+  const auto safe = [](const std::string& text) { return text_for_terminal(text); };
   for (const auto& notice : result.notices)
-    out << paint(kYellow, "note: " + notice) << "\n";
+    out << paint(kYellow, "note: " + safe(notice)) << "\n";
   std::size_t rank = result.offset;
   for (const auto& hit : result.hits) {
     ++rank;
     std::string head = std::to_string(rank) + ". " + paint(kBold, snippet_for_terminal(hit.title, false));
-    std::string meta = hit.date.empty() ? "undated" : hit.date;
+    std::string meta = hit.date.empty() ? "undated" : safe(hit.date);
     if (hit.importance) meta += "  importance " + std::to_string(*hit.importance);
     out << head << "\n   " << paint(kCyan, meta);
-    if (!hit.lanes.empty()) out << "  " << paint(kDim, join(hit.lanes, " · "));
-    out << "\n   " << paint(kDim, hit.id + "  " + hit.path) << "\n";
+    if (!hit.lanes.empty()) out << "  " << paint(kDim, safe(join(hit.lanes, " · ")));
+    out << "\n   " << paint(kDim, safe(hit.id + "  " + hit.path)) << "\n";
     std::string snippet = snippet_for_terminal(hit.snippet, style.color);
     if (!snippet.empty()) out << wrap(snippet, style.width, "   ");
     out << "\n";
@@ -192,33 +217,37 @@ void print_search(const SearchResult& result, std::ostream& out,
   out << paint(kBold, std::to_string(result.total) + (result.total == 1 ? " event" : " events"));
   if (!result.hits.empty())
     out << " (showing " << first << "-" << result.offset + result.hits.size() << ")";
+  else if (result.total > 0 && result.limit > 0)
+    out << " (none from offset " << result.offset << ")";
   out << "\n";
   if (!result.suggestion.empty())
-    out << "Did you mean: " << paint(kBold, result.suggestion) << "\n";
+    out << "Did you mean: " << paint(kBold, safe(result.suggestion)) << "\n";
   for (const auto& facet : result.facets) {
     if (facet.values.empty()) continue;
     std::string line;
     for (const auto& v : facet.values) {
       if (!line.empty()) line += " · ";
-      std::string item = v.value + " " + std::to_string(v.count);
+      std::string item = safe(v.value) + " " + std::to_string(v.count);
       line += v.selected ? paint(kBold, "[" + item + "]") : item;
     }
     if (facet.distinct > facet.values.size())
       line += " · +" + std::to_string(facet.distinct - facet.values.size()) + " more";
-    out << paint(kCyan, facet.name + ":") << " " << line << "\n";
+    out << paint(kCyan, safe(facet.name) + ":") << " " << line << "\n";
   }
 }
 
 void print_events(const std::vector<Event>& events, std::ostream& out,
                   const PrintStyle& style) {
   Painter paint{style.color};
+  // Everything below comes from the event's file, the body as written.
+  const auto safe = [](const std::string& text) { return text_for_terminal(text); };
   bool first = true;
   for (const auto& e : events) {
     if (!first) out << "\n" << std::string(40, '-') << "\n\n";
     first = false;
-    out << paint(kBold, e.title) << "\n";
+    out << paint(kBold, safe(e.title)) << "\n";
     auto field = [&](const char* name, const std::string& value) {
-      if (!value.empty()) out << paint(kCyan, name) << " " << value << "\n";
+      if (!value.empty()) out << paint(kCyan, name) << " " << safe(value) << "\n";
     };
     field("id:        ", e.id);
     field("date:      ", e.date.text);
@@ -231,17 +260,18 @@ void print_events(const std::vector<Event>& events, std::ostream& out,
     field("tags:      ", join(e.tags, ", "));
     field("links:     ", join(e.links, ", "));
     field("path:      ", e.path);
-    if (!e.description.empty()) out << "\n" << e.description << "\n";
-    if (!e.body_markdown.empty()) out << "\n" << e.body_markdown << (e.body_markdown.back() == '\n' ? "" : "\n");
-    if (!e.notes.empty()) out << "\n" << paint(kCyan, "Notes:") << " " << e.notes << "\n";
+    if (!e.description.empty()) out << "\n" << safe(e.description) << "\n";
+    if (const std::string body = safe(e.body_markdown); !body.empty())
+      out << "\n" << body << (body.back() == '\n' ? "" : "\n");
+    if (!e.notes.empty()) out << "\n" << paint(kCyan, "Notes:") << " " << safe(e.notes) << "\n";
     if (!e.sources.empty()) {
       out << "\n" << paint(kCyan, "Sources:") << "\n";
       for (const auto& s : e.sources) {
-        out << "  - " << (s.title.empty() ? s.url : s.title);
-        if (!s.outlet.empty()) out << " (" << s.outlet << (s.date.empty() ? "" : ", " + s.date) << ")";
-        if (!s.tier.empty()) out << " [tier " << s.tier << "]";
+        out << "  - " << safe(s.title.empty() ? s.url : s.title);
+        if (!s.outlet.empty()) out << " (" << safe(s.outlet) << (s.date.empty() ? "" : ", " + safe(s.date)) << ")";
+        if (!s.tier.empty()) out << " [tier " << safe(s.tier) << "]";
         out << "\n";
-        if (!s.url.empty() && !s.title.empty()) out << "    " << paint(kDim, s.url) << "\n";
+        if (!s.url.empty() && !s.title.empty()) out << "    " << paint(kDim, safe(s.url)) << "\n";
       }
     }
   }
@@ -251,14 +281,14 @@ void print_stats(const IndexStats& stats, std::ostream& out, const PrintStyle& s
   Painter paint{style.color};
   char size[32];
   std::snprintf(size, sizeof size, "%.1f MiB", stats.bytes_on_disk / 1048576.0);
-  out << paint(kBold, "Index ") << stats.path << "\n"
+  out << paint(kBold, "Index ") << text_for_terminal(stats.path) << "\n"
       << "  events:      " << stats.documents << "\n"
       << "  dates:       " << (stats.first_date.empty() ? "-" : stats.first_date + " .. " + stats.last_date) << "\n"
       << "  size:        " << size << "\n"
       << "  avg length:  " << static_cast<long>(stats.average_length) << " terms\n"
       << "  revision:    " << stats.revision << " (schema " << stats.schema_version << ")\n";
   for (const auto& [name, n] : stats.facet_values)
-    out << "  " << name << ":" << std::string(12 - std::min<std::size_t>(name.size(), 11), ' ') << n << " distinct\n";
+    out << "  " << text_for_terminal(name) << ":" << std::string(12 - std::min<std::size_t>(name.size(), 11), ' ') << n << " distinct\n";
 }
 
 namespace {

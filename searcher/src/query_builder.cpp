@@ -102,6 +102,9 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
 class ImportanceFieldProcessor : public Xapian::FieldProcessor {
  public:
   Xapian::Query operator()(const std::string& value) override {
+    // Digits only: facet_key() folds `-` to a space, so `-5` would match 5.
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+      return Xapian::Query::MatchNothing;
     return Xapian::Query(std::string(schema::facet_info(schema::Facet::kImportance)
                                          .term_prefix) +
                          facet_key(value));

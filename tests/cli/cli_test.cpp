@@ -147,3 +147,78 @@ TEST_CASE("regression: a filter option followed by a query keeps the query", "[c
   for (const auto& v : r["facets"]["tags"])
     CHECK(v["selected"] == (v["key"] == "ring"));
 }
+
+TEST_CASE("regression: a UTF-16 file is an error naming it, the others are indexed",
+          "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/good.md", "---\ntitle: Good\n---\nBody\n");
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("---\nid: u\ntitle: t\n---\nbody\n")) utf16 += {c, '\0'};
+  tlsearch::test::write_file(dir / "tl/a.md", utf16);
+  Output o = run({"--db", (dir / "db").string(), "index", (dir / "tl").string()});
+  CHECK(o.status == 1);
+  CHECK(o.err.find("a.md: error: file is UTF-16 (or UTF-32); save it as UTF-8") !=
+        std::string::npos);
+  CHECK(o.err.find("invalid UTF-8") == std::string::npos);
+  CHECK(o.out.find("1 added") != std::string::npos);
+}
+
+TEST_CASE("regression: show and search never print control or bidi characters from a file",
+          "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  tlsearch::test::write_file(
+      dir / "tl/esc.md",
+      "---\nid: esc\ntitle: \"t\\u202Eevil\"\ndate: 2020-01-01\ncapture_lanes: [\"L\\u2066x\"]\n"
+      "notes: \"n\\x9Bq\"\n---\nbody \x1b]0;pwned\x07 \x1b[2J\x1b[31m red \xC2\x9B"
+      "2J \xE2\x80\xAEtxt \xE2\x81\xA9\x7F\tend\r\nline two\n");
+  REQUIRE(run({"--db", db, "index", (dir / "tl").string(), "-q"}).status == 0);
+  auto clean = [](const std::string& out) {
+    for (unsigned char c : out)
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) return false;
+    for (const char* bad : {"\xC2\x9B", "\xE2\x80\xAE", "\xE2\x81\xA6", "\xE2\x81\xA9"})
+      if (out.find(bad) != std::string::npos) return false;
+    return true;
+  };
+  Output show = run({"--db", db, "show", "esc"});
+  REQUIRE(show.status == 0);
+  CHECK(clean(show.out));
+  CHECK(show.out.find("body ]0;pwned [2J[31m red 2J txt \tend\nline two\n") != std::string::npos);
+  CHECK(show.out.find("tevil") != std::string::npos);
+  CHECK(show.out.find("nq") != std::string::npos);
+  Output search = run({"--db", db, "search", "red", "--color", "always"});
+  REQUIRE(search.status == 0);
+  std::string plain = search.out;  // only our own colour codes may remain
+  for (const char* code : {"\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[0m"})
+    for (std::size_t at; (at = plain.find(code)) != std::string::npos;)
+      plain.erase(at, std::string(code).size());
+  CHECK(clean(plain));
+  CHECK(plain.find("tevil") != std::string::npos);
+  CHECK(plain.find("Lx") != std::string::npos);
+  // --json keeps the text, escaped.
+  Output json = run({"--db", db, "show", "esc", "--json"});
+  auto body = nlohmann::json::parse(json.out)["events"][0]["body"].get<std::string>();
+  CHECK(body.find("\x1b]0;pwned\x07") != std::string::npos);
+}
+
+TEST_CASE("regression: index '' names the empty path", "[cli]") {
+  TempDir dir;
+  Output o = run({"--db", (dir / "db").string(), "index", ""});
+  CHECK(o.status == 2);
+  CHECK(o.err.find("paths: a path is empty ('')") != std::string::npos);
+  CHECK(o.err.find(": Invalid argument") == std::string::npos);
+}
+
+TEST_CASE("regression: a control character in a file name is escaped in diagnostics",
+          "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/a\nb\x1b[2J.md", "---\ntitle: [oops\n---\n");
+  Output o = run({"--db", (dir / "db").string(), "index", (dir / "tl").string()});
+  CHECK(o.status == 1);
+  CHECK(o.err.find("/a\\nb\\x1b[2J.md:3:1: error: invalid YAML") != std::string::npos);
+  CHECK(o.err.find('\x1b') == std::string::npos);
+  // --json keeps the name as it is (JSON escapes it).
+  Output json = run({"--db", (dir / "db2").string(), "--json", "index", (dir / "tl").string()});
+  auto path = nlohmann::json::parse(json.out)["diagnostics"][0]["path"].get<std::string>();
+  CHECK(path.find("a\nb\x1b[2J.md") != std::string::npos);
+}

@@ -470,6 +470,19 @@ TEST_CASE("CRLF line endings and padded delimiters work", "[parser]") {
   CHECK(e.body_line == 8);
 }
 
+TEST_CASE("front matter may be closed by YAML's document end '...'", "[parser]") {
+  const ParseResult r = md("---\ntitle: Pandoc style\n...  \r\nBody\n---\nMore\n");
+  CHECK(r.diagnostics.empty());
+  const Event& e = event_of(r);
+  CHECK(e.title == "Pandoc style");
+  CHECK(e.body_line == 4);
+  CHECK_THAT(e.body_markdown, Catch::StartsWith("Body\n---"));
+  // Only as a closing line of its own: it never opens front matter, and
+  // `....` or `... x` do not close it.
+  CHECK(md("...\ntitle: T\n...\n").status == ParseStatus::kSkipped);
+  CHECK(only_error(md("---\ntitle: T\n....\n... x\nBody\n")).line == 1);
+}
+
 TEST_CASE("front matter may be empty", "[parser]") {
   const ParseResult r = md("---\n---\nText\n", "dir/empty-front.md");
   CHECK(event_of(r).title == "empty-front");
@@ -636,6 +649,49 @@ TEST_CASE("JSON syntax errors point at the file's line and column",
   const Diagnostic& bom = only_error(json("\xEF\xBB\xBF{\"a\" 1}"));
   CHECK(bom.line == 1);
   CHECK(bom.column == 9);
+}
+
+TEST_CASE("regression: a JSON number out of range is an error with its position",
+          "[parser]") {
+  const Diagnostic d =
+      only_error(json("{\"id\": \"n\",\n  \"importance\": 1e999}", "j.json"));
+  CHECK(d.to_string() == "j.json:2:17: error: invalid JSON: number overflow parsing '1e999'");
+  const Diagnostic big = only_error(json("{\"a\": -" + std::string(400, '9') + "}"));
+  CHECK(big.line == 1);
+  CHECK(big.column == 7);
+  CHECK_THAT(big.message, Catch::StartsWith("invalid JSON: number overflow"));
+}
+
+TEST_CASE("regression: a repeated JSON key warns and keeps its first value, as in YAML",
+          "[parser]") {
+  const ParseResult r = json(
+      "{\"title\": \"First\", \"tags\": [\"a\"], \"other\": 1, \"other\": 2,\n"
+      " \"sources\": [{\"title\": \"S1\", \"title\": \"S2\"}],\n"
+      "  \"tags\": {\"tags\": 1}, \"t\\u0069tle\": \"Second\"}",
+      "d.json");
+  const Event& e = event_of(r);
+  CHECK(e.title == "First");
+  CHECK(e.tags == Strings{"a"});
+  REQUIRE(e.sources.size() == 1);
+  CHECK(e.sources[0].title == "S1");
+  // Only keys the reader uses are reported, at the repeat, as YAML does.
+  REQUIRE(r.diagnostics.size() == 2);
+  CHECK(r.diagnostics[0].to_string() ==
+        "d.json:3:3: warning: duplicate key 'tags' (the first value is used)");
+  CHECK(r.diagnostics[1].to_string() ==
+        "d.json:3:24: warning: duplicate key 'title' (the first value is used)");
+}
+
+TEST_CASE("regression: diagnostics escape control characters in names and messages",
+          "[parser]") {
+  Diagnostic d;
+  d.path = "tl/a\nb\x1b[2J\t\r\x7F\xC2\x9B\xE2\x80\xAE\xE2\x81\xA6.md";
+  d.line = 3;
+  d.message = "duplicate key 'x\ny'";
+  CHECK(d.to_string() ==
+        "tl/a\\nb\\x1b[2J\\t\\r\\x7f\\u009b\\u202e\\u2066.md:3: error: duplicate key 'x\\ny'");
+  d.path = "caf\xC3\xA9 \xE2\x80\x94.md";  // other UTF-8 is kept
+  CHECK(d.to_string() == "caf\xC3\xA9 \xE2\x80\x94.md:3: error: duplicate key 'x\\ny'");
 }
 
 TEST_CASE("a JSON entry must be an object", "[parser]") {
@@ -953,6 +1009,40 @@ TEST_CASE("NUL bytes and invalid UTF-8 never reach the event", "[parser]") {
   const Event& j = event_of(json(std::string(json_raw, sizeof json_raw - 1)));
   CHECK(j.title == "J\uFFFD");
   CHECK(j.notes == "ab");
+}
+
+// `text` (ASCII) as UTF-16 or UTF-32, with `bom` before it.
+std::string wide(const std::string& text, std::size_t unit, bool big_endian,
+                 const std::string& bom) {
+  std::string out = bom;
+  for (char c : text) {
+    std::string ch(unit, '\0');
+    ch[big_endian ? unit - 1 : 0] = c;
+    out += ch;
+  }
+  return out;
+}
+
+TEST_CASE("regression: a UTF-16 or UTF-32 file is an error that says so", "[parser]") {
+  const std::string entry = "---\nid: u\ntitle: t\n---\nbody\n";
+  const std::vector<std::string> files = {
+      wide(entry, 2, false, "\xFF\xFE"),  wide(entry, 2, true, "\xFE\xFF"),
+      wide(entry, 2, false, ""),           wide(entry, 2, true, ""),
+      wide(entry, 4, false, std::string("\xFF\xFE\0\0", 4)),
+      wide(entry, 4, true, std::string("\0\0\xFE\xFF", 4)),
+      wide(entry, 4, false, "")};
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO(i);
+    const Diagnostic d = only_error(md(files[i], "f16/a.md"));
+    CHECK(d.to_string() == "f16/a.md: error: file is UTF-16 (or UTF-32); save it as UTF-8");
+  }
+  CHECK_THAT(only_error(json(wide("{\"title\": \"x\"}", 2, false, "\xFF\xFE"))).message,
+             Catch::Contains("UTF-16"));
+  // NULs alone are not UTF-16: they are replaced as before.
+  const ParseResult nuls = md(std::string(64, '\0'));
+  CHECK(nuls.status == ParseStatus::kSkipped);
+  CHECK(any_contains(warnings(nuls), "NUL bytes were replaced"));
+  CHECK(md(std::string("-\0", 2)).status == ParseStatus::kSkipped);
 }
 
 TEST_CASE("garbage input never escapes as an exception", "[parser]") {

@@ -186,3 +186,40 @@ TEST_CASE("formats: no hits, bad values and conflicts", "[format]") {
   REQUIRE(all.size() == 4);
   CHECK(later == std::vector<std::string>(all.begin() + 1, all.end()));
 }
+
+TEST_CASE("regression: --offset past the last match is no hits, exit 1, in every format",
+          "[format]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", (source_dir() / "seeds").string(), "-q"}).status == 0);
+  Output all = run({"--db", db, "police", "--format", "json"});
+  REQUIRE(all.status == 0);
+  const auto total = nlohmann::json::parse(all.out)["total"].get<std::size_t>();
+  REQUIRE(total > 0);
+  const std::string past = std::to_string(total);
+  // The last page still finds something.
+  CHECK(run({"--db", db, "police", "--offset", std::to_string(total - 1)}).status == 0);
+
+  Output json = run({"--db", db, "police", "--format", "json", "--offset", past});
+  CHECK(json.status == 1);
+  auto r = nlohmann::json::parse(json.out);
+  CHECK(r["total"] == total);
+  CHECK(r["hits"].empty());
+  Output text = run({"--db", db, "police", "--offset", past});
+  CHECK(text.status == 1);
+  CHECK(text.out.find(past + " events (none from offset " + past + ")") != std::string::npos);
+  for (const char* format : {"ndjson", "ids", "paths"}) {
+    INFO(format);
+    Output o = run({"--db", db, "police", "--format", format, "--offset", past});
+    CHECK(o.status == 1);
+    CHECK(o.out.empty());
+  }
+  Output csv = run({"--db", db, "police", "--format", "csv", "--offset", past});
+  CHECK(csv.status == 1);
+  CHECK(parse_csv(csv.out).size() == 1);
+  // --limit 0 asks only for the counts: matches were found.
+  Output counts = run({"--db", db, "police", "--json", "--limit", "0"});
+  CHECK(counts.status == 0);
+  CHECK(nlohmann::json::parse(counts.out)["total"] == total);
+  CHECK(run({"--db", db, "zzzxqv", "--json", "--limit", "0"}).status == 1);
+}

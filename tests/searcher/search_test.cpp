@@ -121,6 +121,18 @@ TEST_CASE("date and importance ranges in the query", "[search][syntax]") {
   CHECK(s.search(query("footage importance:8..10")).total == 1);
 }
 
+TEST_CASE("regression: importance:-5 is not importance:5", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  REQUIRE(s.search(query("importance:6")).total == 2);
+  // facet_key() folds `-` to a space, which once turned -6 into 6.
+  for (const char* bad : {"importance:-6", "importance:+6", "importance:06",
+                          "importance:6.0", "importance:abc", "importance:-10"}) {
+    INFO(bad);
+    CHECK(s.search(query(bad)).total == 0);
+  }
+}
+
 TEST_CASE("a query the parser rejects degrades to words with a notice", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();

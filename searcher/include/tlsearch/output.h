@@ -64,8 +64,16 @@ void print_search_paths(const SearchResult& result, std::ostream& out);
 void print_search_csv(const SearchResult& result, std::ostream& out);
 
 // A snippet (HTML-escaped, <mark> highlights) as terminal text: entities
-// decoded, highlights bold when `color`, else left unmarked.
+// decoded, highlights bold when `color`, else left unmarked, line breaks
+// read as spaces, and cleaned like text_for_terminal().
 std::string snippet_for_terminal(std::string_view snippet, bool color);
+
+// Text from an event file made safe to print on a terminal: C0 control
+// characters other than newline and tab, DEL, C1 controls (U+0080-U+009F)
+// and the bidi embeddings, overrides and isolates (U+202A-U+202E,
+// U+2066-U+2069) are dropped, so a file can neither send escape sequences
+// nor reorder the text printed around it. Every text printer uses it.
+std::string text_for_terminal(std::string_view text);
 
 }  // namespace tlsearch
 
