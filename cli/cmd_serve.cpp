@@ -63,7 +63,7 @@ void register_serve(CLI::App& app, GlobalOptions& global, int* exit_code) {
   sub->add_option("--cors", cmd->options.cors_origin,
                   "Let pages from this origin (or *) call the API (default: none)");
   sub->add_option("--threads", cmd->options.threads,
-                  "Worker threads (default: 4 per core, at least 8)");
+                  "Worker threads kept; more start while connections wait, up to 256 (default: 4 per core, at least 8)");
   sub->add_flag("-q,--quiet", cmd->quiet, "Do not log requests on stderr");
   sub->callback([cmd, &global, exit_code] { *exit_code = run(*cmd, global); });
 }

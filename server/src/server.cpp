@@ -1,10 +1,16 @@
 #include "tlsearch/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <new>
 #include <thread>
@@ -35,6 +41,8 @@ constexpr std::size_t kMaxBodyBytes = 16 * 1024;
 // connections take turns instead of waiting for an idle one to time out.
 constexpr std::size_t kKeepAliveRequests = 5;
 constexpr time_t kKeepAliveSeconds = 2;
+// Connections served at once, each on its own thread (see ElasticPool).
+constexpr std::size_t kMaxConnectionThreads = 256;
 
 // The page runs only its own script and style, talks only to this server,
 // and cannot be framed: even if event text slipped through unescaped, an
@@ -45,10 +53,13 @@ constexpr const char* kPageSecurityPolicy =
 
 // Searchers are not thread-safe and opening one costs a few system calls,
 // so workers lease one each, and the pool keeps them between requests.
-// At most one per worker thread exists.
+// At most one per busy worker thread exists.
 class SearcherPool {
  public:
   explicit SearcherPool(fs::path path) : path_(std::move(path)) {}
+  // Idle searchers kept between requests (each holds a few open files);
+  // those returned beyond it are closed.
+  void set_keep(std::size_t keep) { keep_ = keep; }
 
   // Runs fn(Searcher&) with a Searcher no other thread uses meanwhile. A
   // Searcher that failed with a database error is dropped, not pooled, so
@@ -81,10 +92,11 @@ class SearcherPool {
   }
   void give_back(std::unique_ptr<Searcher> searcher) {
     std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(std::move(searcher));
+    if (free_.size() < keep_) free_.push_back(std::move(searcher));
   }
 
   fs::path path_;
+  std::size_t keep_ = 8;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Searcher>> free_;
 };
@@ -139,6 +151,69 @@ std::string etag_of(const server::Asset& asset) {
 // Time each request took, for the log line: set when routing starts, read
 // when the response is written, both on the worker thread serving it.
 thread_local std::chrono::steady_clock::time_point request_started;
+thread_local bool request_routed = false;
+
+// cpp-httplib serves each connection on one thread from start to end, and a
+// client that trickles its headers (or sends nothing) holds that thread: a
+// fixed pool of 8 was blocked by 8 such clients. This pool keeps `base`
+// threads and starts another whenever a connection would wait for one, up
+// to `cap`; threads beyond `base` end after a few idle seconds.
+class ElasticPool : public httplib::TaskQueue {
+ public:
+  ElasticPool(std::size_t base, std::size_t cap) : base_(base), cap_(std::max(base, cap)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (threads_ < base_) start();
+  }
+  ~ElasticPool() override = default;
+
+  void enqueue(std::function<void()> fn) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(std::move(fn));
+    if (idle_ < jobs_.size() && threads_ < cap_) start();
+    wake_.notify_one();
+  }
+
+  void shutdown() override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+    ended_.wait(lock, [&] { return threads_ == 0; });
+  }
+
+ private:
+  void start() {  // with mutex_ held
+    ++threads_;
+    std::thread([this] { work(); }).detach();
+  }
+
+  void work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      ++idle_;
+      const bool woken = wake_.wait_for(lock, std::chrono::seconds(5), [&] {
+        return !jobs_.empty() || stopping_;
+      });
+      --idle_;
+      if (jobs_.empty()) {
+        if (stopping_ || (!woken && threads_ > base_)) break;
+        continue;
+      }
+      std::function<void()> fn = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+    if (--threads_ == 0) ended_.notify_all();
+  }
+
+  const std::size_t base_, cap_;
+  std::mutex mutex_;
+  std::condition_variable wake_, ended_;
+  std::deque<std::function<void()>> jobs_;
+  std::size_t threads_ = 0, idle_ = 0;
+  bool stopping_ = false;
+};
 
 }  // namespace
 
@@ -233,7 +308,16 @@ void HttpServer::Impl::setup() {
   std::size_t threads = options.threads;
   if (threads == 0)
     threads = std::max<std::size_t>(8, 4 * std::max(1u, std::thread::hardware_concurrency()));
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const std::size_t cap = std::max<std::size_t>(threads, kMaxConnectionThreads);
+  http.new_task_queue = [threads, cap] { return new ElasticPool(threads, cap); };
+  pool.set_keep(threads);
+  // Up to `cap` connections, each with its socket and maybe a searcher's
+  // files, would pass a soft limit of 1024 descriptors.
+  struct rlimit files {};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
   // a second server share the port silently instead of failing to start.
   http.set_socket_options([](socket_t sock) {
@@ -255,8 +339,13 @@ void HttpServer::Impl::setup() {
   }
   http.set_default_headers(headers);
 
-  http.set_pre_routing_handler([](const Request&, Response&) {
+  http.set_pre_routing_handler([](const Request& req, Response&) {
     request_started = std::chrono::steady_clock::now();
+    request_routed = true;
+    // No partial responses: a range of a JSON answer is not JSON, and
+    // cpp-httplib would build every range asked for (thousands of
+    // overlapping ones) in memory. The whole body is sent with 200.
+    const_cast<Request&>(req).ranges.clear();
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Called for every response of 400 and above, including ours: fill in a
@@ -273,12 +362,19 @@ void HttpServer::Impl::setup() {
   });
   if (options.on_request) {
     http.set_logger([this](const Request& req, const Response& res) {
-      double ms = std::chrono::duration<double, std::milli>(
-                      std::chrono::steady_clock::now() - request_started)
-                      .count();
-      char took[32];
-      std::snprintf(took, sizeof took, " %.1fms", ms);
-      log(req.method + " " + req.target + " " + std::to_string(res.status) + took);
+      // Requests refused before routing (a URI too long, a bad request
+      // line) have no start time of their own.
+      char took[32] = " -";
+      if (request_routed) {
+        double ms = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - request_started)
+                        .count();
+        std::snprintf(took, sizeof took, " %.1fms", ms);
+      }
+      request_routed = false;
+      const std::string method = req.method.empty() ? "-" : req.method;
+      const std::string target = req.target.empty() ? "-" : req.target;
+      log(method + " " + target + " " + std::to_string(res.status) + took);
     });
   }
 

@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mutex>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -426,6 +428,88 @@ TEST_CASE("concurrent requests each get their own searcher", "[server]") {
   }
   for (auto& c : clients) c.join();
   CHECK(ok == 200);
+}
+
+// Opens a connection to the server and leaves it as it is.
+int open_connection(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+TEST_CASE("slow and idle clients do not hold up the others", "[server][errors]") {
+  tlsearch::ServeOptions options;
+  options.threads = 2;
+  Served served(options);
+  // Ten clients that connect and say nothing, ten that send half a request:
+  // each holds a thread for as long as it likes (a kept one would wait 5 s
+  // per read before giving up).
+  std::vector<int> idle;
+  for (int i = 0; i < 20; ++i) {
+    idle.push_back(open_connection(served.port()));
+    if (i % 2) {
+      const std::string half = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+      REQUIRE(::send(idle.back(), half.data(), half.size(), 0) ==
+              static_cast<ssize_t>(half.size()));
+    }
+  }
+  httplib::Client client("127.0.0.1", served.port());
+  client.set_connection_timeout(3);
+  client.set_read_timeout(3);
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Get("/api/search?q=drones");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(json::parse(res->body)["total"] == 3);
+  }
+  for (int fd : idle) ::close(fd);
+}
+
+TEST_CASE("Range headers are ignored: answers are whole", "[server][errors]") {
+  Served served;
+  const std::string whole = served.get("/api/search?q=drones")->body;
+  std::string response = raw_request(
+      served.port(),
+      "GET /api/search?q=drones HTTP/1.1\r\nHost: x\r\nRange: bytes=0-10\r\n"
+      "Connection: close\r\n\r\n");
+  CHECK(status_of(response) == 200);
+  const std::string body = response.substr(response.find("\r\n\r\n") + 4);
+  CHECK(json::parse(body)["total"] == 3);
+  // Thousands of overlapping ranges would have built each of them.
+  std::string ranges = "bytes=0-";
+  for (int i = 0; i < 2000; ++i) ranges += ",0-";
+  const std::size_t script = served.get("/app.js")->body.size();
+  response = raw_request(served.port(), "GET /app.js HTTP/1.1\r\nHost: x\r\nRange: " +
+                                            ranges + "\r\nConnection: close\r\n\r\n");
+  CHECK(status_of(response) == 200);
+  CHECK(response.size() < script + 2000);
+  CHECK(response.size() > script);
+}
+
+TEST_CASE("the request log has no made-up times for requests refused early",
+          "[server][errors]") {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  tlsearch::ServeOptions options;
+  options.threads = 1;
+  options.on_request = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(mutex);
+    lines.push_back(line);
+  };
+  Served served(options);
+  served.get("/healthz");
+  served.get("/api/search?q=" + std::string(9000, 'a'));
+  served.get("/healthz");
+  std::lock_guard<std::mutex> lock(mutex);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].rfind("GET /healthz 200 ", 0) == 0);
+  CHECK(lines[1].find(" 414 -") != std::string::npos);
+  CHECK(lines[2].rfind("GET /healthz 200 ", 0) == 0);
 }
 
 TEST_CASE("a missing index fails at start; a busy port says so", "[server][errors]") {

@@ -49,8 +49,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   // Port; 0 picks a free one (HttpServer::bind returns it). Default: 8080.
   int port = 8080;
-  // Worker threads. Each keeps one open Searcher and serves one connection
-  // at a time. Default (0): 4 per core, at least 8.
+  // Worker threads kept; each serves one connection at a time, and more are
+  // started (up to 256) while connections wait for one. Idle searchers kept
+  // open: as many. Default (0): 4 per core, at least 8.
   std::size_t threads = 0;
   // When not empty, API responses carry Access-Control-Allow-Origin with
   // this origin (`*` allowed) and preflight requests are answered.
