@@ -195,9 +195,9 @@ class Arguments {
     std::int64_t n = 0;
     if (v->is_number_integer()) {
       if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max))
-        n = max + 1;
-      else
-        n = v->get<std::int64_t>();
+        throw ToolError("'" + name + "' must be between " + std::to_string(min) + " and " +
+                        std::to_string(max) + ", not " + v->dump());
+      n = v->get<std::int64_t>();
     } else if (v->is_number_float() && std::isfinite(v->get<double>()) &&
                std::floor(v->get<double>()) == v->get<double>() &&
                std::fabs(v->get<double>()) < 1e15) {

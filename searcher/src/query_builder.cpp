@@ -332,14 +332,14 @@ std::vector<Xapian::Query> range_filters(const SearchRequest& request) {
   if (!request.from.empty()) {
     auto b = parse_date_bound(request.from);
     if (!b)
-      throw Error(ErrorKind::kUsage, "invalid --from date '" + request.from +
+      throw Error(ErrorKind::kUsage, "from: invalid date '" + request.from +
                                          "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
     low = b->low;
   }
   if (!request.to.empty()) {
     auto b = parse_date_bound(request.to);
     if (!b)
-      throw Error(ErrorKind::kUsage, "invalid --to date '" + request.to +
+      throw Error(ErrorKind::kUsage, "to: invalid date '" + request.to +
                                          "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
     high = b->high;
   }

@@ -517,6 +517,10 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     hit.snippet = mset.snippet(snippet_text(doc, event), request.snippet_length, stemmer,
                                0,
                                "<mark>", "</mark>", "\xe2\x80\xa6");
+    // Xapian escapes < > & only; quotes too, so a snippet is safe in an
+    // HTML attribute as well as in element content (docs/json.md).
+    for (std::size_t at = 0; (at = hit.snippet.find('"', at)) != std::string::npos; at += 6)
+      hit.snippet.replace(at, 1, "&quot;");
     result.hits.push_back(std::move(hit));
   }
 

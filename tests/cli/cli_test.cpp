@@ -100,7 +100,7 @@ TEST_CASE("exit codes: 1 for no hits, 2 for errors, no stack traces", "[cli]") {
   CHECK(sort.err.find("--sort") != std::string::npos);
   Output date = run({"--db", db, "police", "--from", "yesterday"});
   CHECK(date.status == 2);
-  CHECK(date.err.find("--from") != std::string::npos);
+  CHECK(date.err.find("from: invalid date") != std::string::npos);
   Output unknown = run({"--db", db, "show", "no-such-id"});
   CHECK(unknown.status == 1);
   Output nofolder = run({"--db", db, "index", (dir / "absent").string()});

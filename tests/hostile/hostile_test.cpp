@@ -440,9 +440,9 @@ TEST_CASE("bad parameters are a clear error with exit status 2", "[hostile]") {
       {{"--facet-limit", "-1"}, "--facet-limit: must be a whole number"},
       {{"--min-importance", "0"}, "--min-importance: must be a whole number from 1 to 10"},
       {{"--min-importance", "abc"}, "--min-importance"},
-      {{"--from", "2020-13"}, "invalid --from date '2020-13'"},
-      {{"--to", "yesterday"}, "invalid --to date 'yesterday'"},
-      {{"--from", std::string(100000, ' ')}, "invalid --from date"},
+      {{"--from", "2020-13"}, "from: invalid date '2020-13'"},
+      {{"--to", "yesterday"}, "to: invalid date 'yesterday'"},
+      {{"--from", std::string(100000, ' ')}, "from: invalid date"},
       {{"--sort", "sideways"}, "--sort must be relevance, date, -date or importance"},
       {{"--format", "xml"}, "--format"},
   };

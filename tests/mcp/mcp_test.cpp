@@ -357,6 +357,10 @@ TEST_CASE("mcp: malformed messages get JSON-RPC errors and the server keeps answ
   CHECK(tool_error(37, "search", {{"from", "yesterday"}}).find("yesterday") != std::string::npos);
   CHECK(tool_error(38, "search", {{"sort", "sideways"}}).find("sideways") != std::string::npos);
   CHECK(tool_error(39, "search", {{"offset", -1}}).find("offset") != std::string::npos);
+  CHECK(tool_error(44, "search", {{"offset", 1099511627776ull}})
+            .find("not 1099511627776") != std::string::npos);
+  CHECK(tool_error(45, "search", {{"from", "2020-13"}}).find("from: invalid date") !=
+        std::string::npos);
   CHECK(tool_error(40, "get_event", json::object()).find("'id'") != std::string::npos);
   CHECK(tool_error(41, "get_event", {{"id", "no-such-event"}}).find("no-such-event") !=
         std::string::npos);

@@ -319,6 +319,9 @@ TEST_CASE("snippets highlight matched words and escape HTML", "[search][snippets
   CHECK(snippet.find("<mark>wiretap</mark>") != std::string::npos);
   CHECK(snippet.find("5 &lt; 6 &amp;") != std::string::npos);
   CHECK(snippet.find(" < ") == std::string::npos);
+  // Quotes too, as docs/json.md says: safe in an attribute.
+  CHECK(snippet.find("&quot;x&quot; &gt; y") != std::string::npos);
+  CHECK(snippet.find('"') == std::string::npos);
 }
 
 TEST_CASE("snippets are cut from the body as text, events keep their Markdown",
