@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -913,6 +914,12 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
   YAML::Node root;
   try {
     root = YAML::Load(std::string(fm.yaml));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard (2,000 parser frames, about 500 levels of
+    // brackets) is below what --max-nesting may allow.
+    return reporter.fail(e.mark.is_null() ? 0 : e.mark.line + fm.yaml_line, 0,
+                         "front matter nests deeper than yaml-cpp can read "
+                         "(about 500 levels)");
   } catch (const YAML::Exception& e) {
     int line = 0, column = 0;
     if (!e.mark.is_null() && e.mark.line >= 0) {

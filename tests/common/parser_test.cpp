@@ -814,6 +814,21 @@ TEST_CASE("deep flow nesting is refused before yaml-cpp sees it", "[parser]") {
   CHECK(md(braces).status == ParseStatus::kError);
 }
 
+TEST_CASE("nesting past yaml-cpp's own guard says so, whatever --max-nesting allows",
+          "[parser]") {
+  ParseLimits limits;
+  limits.max_nesting = 10000;
+  const std::string text = "---\nid: z\nx: " + std::string(600, '[') +
+                           std::string(600, ']') + "\n---\nbody\n";
+  const Diagnostic& d = only_error(md(text, "events/z.md", limits));
+  CHECK_THAT(d.message, Catch::Contains("nests deeper than yaml-cpp can read"));
+  CHECK(d.line == 3);
+  // Within its guard, the same limit reads the event.
+  const std::string fine = "---\nid: y\nx: " + std::string(300, '[') +
+                           std::string(300, ']') + "\n---\nbody\n";
+  CHECK(md(fine, "events/y.md", limits).status == ParseStatus::kOk);
+}
+
 TEST_CASE("deep block nesting is refused", "[parser]") {
   std::string text = "---\ntitle: T\n";
   for (int i = 0; i < 5000; ++i)
