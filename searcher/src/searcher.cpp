@@ -412,6 +412,16 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
   try {
     impl_->stub = stub_signature(db_path);
     impl_->db = Xapian::Database(db_path.string());
+  } catch (const Xapian::DatabaseNotFoundError& e) {
+    // The first `tlsearch index` writes its empty generation, then the
+    // stub: a search in between finds the folder without either.
+    if (fs::exists(db_path / "g1", ec) && !fs::exists(db_path / "XAPIANDB", ec))
+      throw Error(ErrorKind::kDatabase,
+                  "no index at " + db_path.string() +
+                      " yet: a first `tlsearch index` is creating it; search again "
+                      "when it is done");
+    throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +
+                                          ": " + e.get_description());
   } catch (const Xapian::Error& e) {
     throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +
                                           ": " + e.get_description());

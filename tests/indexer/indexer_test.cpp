@@ -301,6 +301,19 @@ TEST_CASE("first runs started together on a new index wait for each other",
   CHECK(count(s, "") == 30);
 }
 
+TEST_CASE("a search while the first run creates the index says so", "[indexer][errors]") {
+  TempDir dir;
+  // What the first run has written before its stub: the empty generation.
+  std::filesystem::create_directories(dir / "db" / "g1");
+  try {
+    Searcher s(dir / "db");
+    FAIL("opened an index that does not exist yet");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kDatabase);
+    CHECK(std::string(e.what()).find("is creating it") != std::string::npos);
+  }
+}
+
 TEST_CASE("a damaged index is a clear error that says how to recover", "[indexer][errors]") {
   TempDir dir;
   write_file(dir / "tl/a.md", simple("a", "Alpha"));
