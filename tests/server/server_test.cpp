@@ -123,9 +123,8 @@ class Served {
   int port_ = 0;
 };
 
-// Sends `request` byte for byte (no client normalising the path) and
-// returns the whole response.
-std::string raw_request(int port, const std::string& request) {
+// Opens a connection to the server and leaves it as it is.
+int open_connection(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
   sockaddr_in addr{};
@@ -133,6 +132,13 @@ std::string raw_request(int port, const std::string& request) {
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// Sends `request` byte for byte (no client normalising the path) and
+// returns the whole response.
+std::string raw_request(int port, const std::string& request) {
+  int fd = open_connection(port);
   REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
   std::string response;
   char buf[4096];
@@ -428,18 +434,6 @@ TEST_CASE("concurrent requests each get their own searcher", "[server]") {
   }
   for (auto& c : clients) c.join();
   CHECK(ok == 200);
-}
-
-// Opens a connection to the server and leaves it as it is.
-int open_connection(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
 }
 
 TEST_CASE("slow and idle clients do not hold up the others", "[server][errors]") {
