@@ -11,6 +11,7 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <new>
 #include <thread>
@@ -173,20 +174,36 @@ class ElasticPool : public httplib::TaskQueue {
     wake_.notify_one();
   }
 
+  // Every thread is joined before this returns: none outlives the server.
   void shutdown() override {
     std::unique_lock<std::mutex> lock(mutex_);
     stopping_ = true;
     wake_.notify_all();
     ended_.wait(lock, [&] { return threads_ == 0; });
+    reap();
   }
 
  private:
+  using Slot = std::list<std::thread>::iterator;
+
   void start() {  // with mutex_ held
+    reap();
     ++threads_;
-    std::thread([this] { work(); }).detach();
+    Slot slot = all_.emplace(all_.end());
+    *slot = std::thread([this, slot] { work(slot); });
   }
 
-  void work() {
+  // Joins the threads that have ended (with mutex_ held; they no longer
+  // need it).
+  void reap() {
+    for (Slot slot : finished_) {
+      slot->join();
+      all_.erase(slot);
+    }
+    finished_.clear();
+  }
+
+  void work(Slot self) {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       ++idle_;
@@ -204,6 +221,7 @@ class ElasticPool : public httplib::TaskQueue {
       fn();
       lock.lock();
     }
+    finished_.push_back(self);
     if (--threads_ == 0) ended_.notify_all();
   }
 
@@ -211,6 +229,8 @@ class ElasticPool : public httplib::TaskQueue {
   std::mutex mutex_;
   std::condition_variable wake_, ended_;
   std::deque<std::function<void()>> jobs_;
+  std::list<std::thread> all_;
+  std::vector<Slot> finished_;
   std::size_t threads_ = 0, idle_ = 0;
   bool stopping_ = false;
 };
