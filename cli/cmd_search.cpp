@@ -66,7 +66,7 @@ void register_search(CLI::App& app, GlobalOptions& global, int* exit_code) {
       "search", "Search the index (the default: `tlsearch QUERY` is `tlsearch search QUERY`)");
   sub->add_option("query", cmd->words,
                   "Words, \"phrases\", AND/OR/NOT, -word, word*, field:value, "
-                  "date:2020..2024, importance:7..10; empty with filters browses");
+                  "date:2020..2024, date:>2019, importance:7..10, importance:>=8; empty with filters browses");
   // One value per occurrence: CLI11 lets a vector option swallow every
   // following word, which would turn `--lane X "police footage"` into two lanes.
   for (auto [name, values, help] :

@@ -90,7 +90,7 @@ json tool_definitions() {
        "for that) and exact facet counts over all matches, to narrow the search. "
        "Query syntax: words (all required, relaxed to any when nothing matches), "
        "\"phrases\", OR, NOT, -word, word*, title:word, actor:name, tag:x, lane:x, "
-       "date:2019..2021, importance:7..10. An empty query with filters browses by date."},
+       "date:2019..2021, date:>2019, importance:7..10, importance:>=8. An empty query with filters browses by date."},
       {"inputSchema",
        {{"type", "object"},
         {"properties",

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <iterator>
 #include <memory>
+#include <string>
 #include <regex>
 
 #include "tlsearch/error.h"
@@ -50,34 +51,69 @@ Xapian::Query date_range_query(std::optional<std::int64_t> low,
   return Xapian::Query::MatchAll;
 }
 
-// A malformed date met by a processor. Xapian 1.4's query parser leaks its
-// partial parse when a processor throws (found by fuzz/fuzz_query), so the
-// processors record the problem here and match nothing; parse_query_text()
-// then degrades the query as if the parser had rejected it.
-using DateProblem = std::shared_ptr<std::string>;
+// A malformed date or importance met by a processor. Xapian 1.4's query
+// parser leaks its partial parse when a processor throws (found by
+// fuzz/fuzz_query), so the processors record the problem here and match
+// nothing; parse_query_text() then degrades the query as if the parser had
+// rejected it.
+using FieldProblem = std::shared_ptr<std::string>;
 
-// `date:2024` and `date:2024-05`: every event in that year or month.
+// The comparison a field value starts with (`date:>2020`, `importance:<=3`),
+// removed from `value`; kEqual when there is none.
+enum class Comparison { kEqual, kGreater, kGreaterEqual, kLess, kLessEqual };
+
+Comparison take_comparison(std::string& value) {
+  static const struct {
+    const char* text;
+    Comparison comparison;
+  } kOperators[] = {{">=", Comparison::kGreaterEqual},
+                    {"<=", Comparison::kLessEqual},
+                    {">", Comparison::kGreater},
+                    {"<", Comparison::kLess}};
+  for (const auto& op : kOperators) {
+    const std::size_t n = std::char_traits<char>::length(op.text);
+    if (value.compare(0, n, op.text) == 0) {
+      value.erase(0, n);
+      return op.comparison;
+    }
+  }
+  return Comparison::kEqual;
+}
+
+// `date:2024` and `date:2024-05`: every event in that year or month;
+// `date:>2020` after 2020, `date:>=2020-05` from May 2020, `date:<2001`
+// before 2001, `date:<=1999-12-31` up to that day.
 class DateFieldProcessor : public Xapian::FieldProcessor {
  public:
-  explicit DateFieldProcessor(DateProblem problem) : problem_(std::move(problem)) {}
-  Xapian::Query operator()(const std::string& value) override {
+  explicit DateFieldProcessor(FieldProblem problem) : problem_(std::move(problem)) {}
+  Xapian::Query operator()(const std::string& field_value) override {
+    std::string value = field_value;
+    const Comparison comparison = take_comparison(value);
     auto bounds = parse_date_bound(value);
     if (!bounds) {
       if (problem_->empty())
-        *problem_ = "invalid date '" + value + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)";
+        *problem_ = "invalid date '" + field_value +
+                    "' (expected YYYY, YYYY-MM or YYYY-MM-DD, optionally after >, >=, < or <=)";
       return Xapian::Query::MatchNothing;
+    }
+    switch (comparison) {
+      case Comparison::kGreater: return date_range_query(bounds->high + 1, std::nullopt);
+      case Comparison::kGreaterEqual: return date_range_query(bounds->low, std::nullopt);
+      case Comparison::kLess: return date_range_query(std::nullopt, bounds->low - 1);
+      case Comparison::kLessEqual: return date_range_query(std::nullopt, bounds->high);
+      case Comparison::kEqual: break;
     }
     return date_range_query(bounds->low, bounds->high);
   }
 
  private:
-  DateProblem problem_;
+  FieldProblem problem_;
 };
 
 // `date:2020..2024`, `date:2020-03..`, `date:..2019-06-30`.
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
-  explicit DateRangeProcessor(DateProblem problem)
+  explicit DateRangeProcessor(FieldProblem problem)
       : Xapian::RangeProcessor(schema::kSlotDate, "date:"), problem_(std::move(problem)) {}
   Xapian::Query operator()(const std::string& begin,
                            const std::string& end) override {
@@ -95,20 +131,53 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
   }
 
  private:
-  DateProblem problem_;
+  FieldProblem problem_;
 };
 
-// `importance:8` (exactly 8).
+// `importance:8` (exactly 8); `importance:>7`, `>=8`, `<3`, `<=2`.
+// `importance:7..10` is Xapian's NumberRangeProcessor.
 class ImportanceFieldProcessor : public Xapian::FieldProcessor {
  public:
-  Xapian::Query operator()(const std::string& value) override {
-    // Digits only: facet_key() folds `-` to a space, so `-5` would match 5.
-    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+  explicit ImportanceFieldProcessor(FieldProblem problem)
+      : problem_(std::move(problem)) {}
+  Xapian::Query operator()(const std::string& field_value) override {
+    std::string value = field_value;
+    const Comparison comparison = take_comparison(value);
+    // A whole number as the indexer writes it: no sign (facet_key() folds
+    // `-` to a space, so `-5` once matched 5), no leading zero, no point.
+    const bool canonical = !value.empty() && value.size() <= 3 &&
+                           value.find_first_not_of("0123456789") == std::string::npos &&
+                           (value == "0" || value[0] != '0');
+    if (!canonical) {
+      if (problem_->empty())
+        *problem_ = "invalid importance '" + field_value +
+                    "' (expected a whole number: importance:8, importance:>=7 or "
+                    "importance:7..10)";
       return Xapian::Query::MatchNothing;
+    }
+    const int n = std::stoi(value);
+    auto at_least = [](int low) {
+      return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotImportance,
+                           Xapian::sortable_serialise(low));
+    };
+    auto at_most = [](int high) {
+      return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotImportance,
+                           Xapian::sortable_serialise(high));
+    };
+    switch (comparison) {
+      case Comparison::kGreater: return at_least(n + 1);
+      case Comparison::kGreaterEqual: return at_least(n);
+      case Comparison::kLess: return at_most(n - 1);
+      case Comparison::kLessEqual: return at_most(n);
+      case Comparison::kEqual: break;
+    }
     return Xapian::Query(std::string(schema::facet_info(schema::Facet::kImportance)
                                          .term_prefix) +
                          facet_key(value));
   }
+
+ private:
+  FieldProblem problem_;
 };
 
 const char* const kStopwords[] = {
@@ -117,7 +186,7 @@ const char* const kStopwords[] = {
     "to",   "was",  "were", "with"};
 
 void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
-               const DateProblem& date_problem) {
+               const FieldProblem& field_problem) {
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
   // Every word is looked up by its stem under the field's "Z" prefix, as
@@ -142,9 +211,10 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
     qp.add_boolean_prefix(field, (new FacetFieldProcessor(prefix))->release());
   }
   qp.add_boolean_prefix("id", (new IdFieldProcessor)->release());
-  qp.add_boolean_prefix("date", (new DateFieldProcessor(date_problem))->release());
-  qp.add_boolean_prefix("importance", (new ImportanceFieldProcessor)->release());
-  qp.add_rangeprocessor((new DateRangeProcessor(date_problem))->release());
+  qp.add_boolean_prefix("date", (new DateFieldProcessor(field_problem))->release());
+  qp.add_boolean_prefix("importance",
+                        (new ImportanceFieldProcessor(field_problem))->release());
+  qp.add_rangeprocessor((new DateRangeProcessor(field_problem))->release());
   qp.add_rangeprocessor(
       (new Xapian::NumberRangeProcessor(schema::kSlotImportance, "importance:"))
           ->release());
@@ -192,12 +262,12 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
       if (c == '*') c = ' ';
   }
   Xapian::QueryParser qp;
-  auto date_problem = std::make_shared<std::string>();
-  configure(qp, db, date_problem);
+  auto field_problem = std::make_shared<std::string>();
+  configure(qp, db, field_problem);
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     parsed.query = qp.parse_query(clean, kFlags);
-    if (!date_problem->empty()) throw Xapian::QueryParserError(*date_problem);
+    if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
   } catch (const Xapian::QueryParserError& e) {
     parsed.degraded = true;
     parsed.notices.push_back("query syntax not understood (" + e.get_msg() +

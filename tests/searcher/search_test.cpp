@@ -121,6 +121,50 @@ TEST_CASE("date and importance ranges in the query", "[search][syntax]") {
   CHECK(s.search(query("footage importance:8..10")).total == 1);
 }
 
+TEST_CASE("date and importance comparisons: >, >=, < and <=", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  // Each comparison must select what the equivalent range selects, and the
+  // strict and inclusive forms must differ exactly by the bound itself.
+  auto total = [&](const std::string& q) { return s.search(query(q)).total; };
+  REQUIRE(total("date:2019") == 1);
+  CHECK(total("date:>2019") == total("date:2020.."));
+  CHECK(total("date:>=2019") == total("date:2019.."));
+  CHECK(total("date:>=2019") == total("date:>2019") + total("date:2019"));
+  CHECK(total("date:<2019") == total("date:..2018"));
+  CHECK(total("date:<=2019") == total("date:<2019") + total("date:2019"));
+  CHECK(total("date:<=2019-08") == total("date:..2019-08"));
+  CHECK(total("date:>2019-08-28") == total("date:2019-08-29.."));
+  CHECK(total("date:>2019-08-27") == total("date:>2019-08-28") + 1);
+  CHECK(total("date:>9999") == 0);
+  REQUIRE(total("importance:6") == 2);
+  CHECK(total("importance:>6") == total("importance:7..10"));
+  CHECK(total("importance:>=6") == total("importance:6..10"));
+  CHECK(total("importance:<6") == total("importance:1..5"));
+  CHECK(total("importance:<=6") == total("importance:1..6"));
+  CHECK(total("importance:>=6") == total("importance:>6") + 2);
+  CHECK(total("importance:>10") == 0);
+  CHECK(total("importance:<1") == 0);
+  // Combined with words and other filters like any field.
+  CHECK(total("footage importance:>=8") == total("footage importance:8..10"));
+  CHECK(total("importance:>=7 date:<2020") ==
+        total("importance:7..10 date:..2019"));
+}
+
+TEST_CASE("a malformed date or importance says what is expected", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  for (const char* bad : {"importance:high", "importance:>>5", "importance:>", "importance:06",
+                          "date:>soon", "date:<=", "date:=>2020"}) {
+    INFO(bad);
+    const auto r = s.search(query(bad));
+    REQUIRE(r.notices.size() >= 1);
+    const std::string what = std::string(bad).substr(0, std::string(bad).find(':'));
+    CHECK(r.notices.front().find("invalid " + what) != std::string::npos);
+    CHECK(r.notices.front().find("expected") != std::string::npos);
+  }
+}
+
 TEST_CASE("regression: importance:-5 is not importance:5", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
