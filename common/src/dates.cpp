@@ -206,13 +206,6 @@ bool is_leap(int year) {
   return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-int days_in_month(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                31, 31, 30, 31, 30, 31};
-  if (month == 2 && is_leap(year)) return 29;
-  return kDays[static_cast<std::size_t>(month - 1)];
-}
-
 // Zeroes parts that are out of range (a bad month also drops the day, which
 // means nothing without it) and reports them.
 void validate(Ymd* ymd, std::string* problem) {
@@ -279,6 +272,13 @@ bool split_range(std::string_view s, std::string_view* first,
 }
 
 }  // namespace
+
+int days_in_month(int year, int month) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30,
+                                                31, 31, 30, 31, 30, 31};
+  if (month == 2 && is_leap(year)) return 29;
+  return kDays[static_cast<std::size_t>(month - 1)];
+}
 
 std::int64_t EventDate::sort_key() const {
   if (year <= 0) return 0;

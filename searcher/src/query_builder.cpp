@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "tlsearch/error.h"
+#include "tlsearch/event.h"
 #include "tlsearch/normalize.h"
 
 namespace tlsearch {
@@ -126,6 +127,11 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
         return Xapian::Query::MatchNothing;
       }
       (bound == &begin ? low : high) = bound == &begin ? b->low : b->high;
+    }
+    if (low && high && *low > *high) {
+      if (problem_->empty())
+        *problem_ = "date range '" + begin + ".." + end + "' ends before it starts";
+      return Xapian::Query::MatchNothing;
     }
     return date_range_query(low, high);
   }
@@ -367,7 +373,7 @@ std::optional<DateBounds> parse_date_bound(const std::string& text) {
   base += month * 100;
   if (!m[3].matched) return DateBounds{base, base + 99};
   int day = std::stoi(m[3]);
-  if (day < 1 || day > 31) return std::nullopt;
+  if (day < 1 || day > days_in_month(year, month)) return std::nullopt;
   return DateBounds{base + day, base + day};
 }
 
@@ -413,6 +419,9 @@ std::vector<Xapian::Query> range_filters(const SearchRequest& request) {
                                          "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
     high = b->high;
   }
+  if (low && high && *low > *high)
+    throw Error(ErrorKind::kUsage, "from: '" + request.from + "' is after to: '" +
+                                       request.to + "'");
   if (low || high) filters.push_back(date_range_query(low, high));
   if (request.min_importance) {
     int min = *request.min_importance;

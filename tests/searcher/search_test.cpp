@@ -246,6 +246,45 @@ TEST_CASE("bad parameters are usage errors", "[search][filters]") {
   }
 }
 
+TEST_CASE("dates that do not exist and reversed ranges are reported", "[search][filters]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto usage_error = [&](const std::string& from, const std::string& to) -> std::string {
+    SearchRequest r = query("");
+    r.from = from;
+    r.to = to;
+    try {
+      s.search(r);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::kUsage);
+      return e.what();
+    }
+    return "";
+  };
+  // A day past the end of its month is not a date, as when indexing.
+  CHECK(usage_error("2023-02-29", "").find("from: invalid date '2023-02-29'") !=
+        std::string::npos);
+  CHECK(usage_error("", "2021-04-31").find("to: invalid date '2021-04-31'") !=
+        std::string::npos);
+  CHECK(usage_error("2024-02-29", "").empty());  // a leap day
+  CHECK(usage_error("2000-02-29", "").empty());  // divisible by 400
+  CHECK(usage_error("1900-02-29", "") != "");    // divisible by 100
+  // From after to is a mistake, not an empty result.
+  const std::string reversed = usage_error("2021", "2019");
+  CHECK(reversed.find("'2021' is after to: '2019'") != std::string::npos);
+  CHECK(usage_error("2019-08", "2019-08").empty());
+  // The same checks in the query syntax give a notice.
+  for (const char* bad : {"date:2023-02-29", "date:2021..2019", "date:2019-09..2019-08-31"}) {
+    INFO(bad);
+    const auto r = s.search(query(bad));
+    REQUIRE(!r.notices.empty());
+    CHECK(r.notices.front().find("date") != std::string::npos);
+  }
+  CHECK(s.search(query("date:2021..2019")).notices.front().find("ends before it starts") !=
+        std::string::npos);
+  CHECK(s.search(query("date:2019..2019")).notices.empty());
+}
+
 TEST_CASE("browsing with no query sorts by date, undated last", "[search][sort]") {
   test::Timeline t;
   Searcher s = t.searcher();

@@ -47,6 +47,10 @@ struct EventDate {
 // numbers are zero when nothing sensible could be derived (text is kept).
 EventDate parse_event_date(std::string_view text);
 
+// Days in `month` (1-12) of `year` in the proleptic Gregorian calendar, as
+// dates are checked when indexed (and query dates when searched).
+int days_in_month(int year, int month);
+
 struct Event {
   std::string path;  // the file it came from, as given to the reader
   std::string id;    // `id:` or, when absent, the file name without extension
