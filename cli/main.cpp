@@ -1,6 +1,8 @@
 // tlsearch: full-text and faceted search for timeline corpora.
 // `tlsearch QUERY...` searches; `tlsearch index|search|show|stats ...` are
 // the subcommands. Everything here is glue over the libraries.
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <iostream>
 #include <new>
@@ -72,6 +74,20 @@ int main(int argc, char** argv) {
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     app.parse(reversed);
+  } catch (const CLI::ExtrasError& e) {
+    app.exit(e);
+    // `tlsearch footage -ring`: the shell passes -ring as an option.
+    if (std::find(args.begin(), args.end(), "search") != args.end()) {
+      for (const std::string& a : args) {
+        if (a.size() < 3 || a[0] != '-' || a[1] == '-') continue;
+        if (a[1] == 'n' && std::isdigit(static_cast<unsigned char>(a[2]))) continue;  // -n5
+        std::cerr << "To exclude a word (" << a
+                  << "), quote the whole query: tlsearch 'WORDS " << a
+                  << "', or put -- before it: tlsearch -- WORDS " << a << "\n";
+        break;
+      }
+    }
+    return kExitError;
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;

@@ -108,6 +108,30 @@ TEST_CASE("exit codes: 1 for no hits, 2 for errors, no stack traces", "[cli]") {
   CHECK(nofolder.err.find("absent") != std::string::npos);
 }
 
+TEST_CASE("an unquoted -word says how to exclude it; -- and quotes both work", "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", (source_dir() / "seeds").string(), "-q"}).status == 0);
+  Output unquoted = run({"--db", db, "police", "-ring"});
+  CHECK(unquoted.status == 2);
+  CHECK(unquoted.err.find("-ring") != std::string::npos);
+  CHECK(unquoted.err.find("quote the whole query") != std::string::npos);
+  // A mistyped long option gets CLI11's message alone.
+  Output typo = run({"--db", db, "police", "--limt", "3"});
+  CHECK(typo.status == 2);
+  CHECK(typo.err.find("exclude") == std::string::npos);
+  Output quoted = run({"--db", db, "--json", "police -ring"});
+  Output dashes = run({"--db", db, "--json", "--", "police", "-ring"});
+  Output all = run({"--db", db, "--json", "police"});
+  REQUIRE(quoted.status == 0);
+  REQUIRE(dashes.status == 0);
+  REQUIRE(all.status == 0);
+  const auto q = nlohmann::json::parse(quoted.out);
+  const auto d = nlohmann::json::parse(dashes.out);
+  CHECK(q["total"] == d["total"]);
+  CHECK(q["total"].get<int>() < nlohmann::json::parse(all.out)["total"].get<int>());
+}
+
 TEST_CASE("index exits 1 when some files had errors, and says which", "[cli]") {
   TempDir dir;
   tlsearch::test::write_file(dir / "tl/good.md", "---\ntitle: Good\n---\nBody\n");
