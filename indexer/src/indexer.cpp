@@ -383,9 +383,37 @@ void write_stub(const fs::path& db, const std::string& generation) {
 // A new index folder gets the generation layout, with an empty first
 // generation, so the live database can be opened (and locked) through the
 // stub as usual. Existing folders are left as they are.
+// `g12` or `g12.build`: a folder of tlsearch's own, and nothing else.
+bool is_generation_name(const std::string& name) {
+  std::string digits = name;
+  const std::string build = ".build";
+  if (digits.size() > build.size() &&
+      digits.compare(digits.size() - build.size(), build.size(), build) == 0)
+    digits.resize(digits.size() - build.size());
+  return digits.size() > 1 && digits[0] == 'g' &&
+         digits.find_first_not_of("0123456789", 1) == std::string::npos;
+}
+
 void prepare_index_folder(const fs::path& db) {
   std::error_code ec;
   if (fs::exists(db / kStubFile, ec) || has_legacy_database(db)) return;
+  // A new index goes into a new or empty folder, never among other files
+  // (`--db ~/timeline` by mistake): a rebuild later removes the old
+  // generations it finds there. A first run cut short leaves only
+  // generations, and hidden files (.DS_Store) are not the user's data.
+  if (fs::exists(db, ec)) {
+    if (!fs::is_directory(db, ec))
+      throw Error(ErrorKind::kUsage, "index path " + db.string() +
+                                         " is a file; an index needs a folder of its own (new or empty)");
+    for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.empty() || name[0] == '.' || is_generation_name(name)) continue;
+      throw Error(ErrorKind::kUsage,
+                  "index path " + db.string() + " is a folder that holds other files (" +
+                      name +
+                      ") and no tlsearch index; an index needs a folder of its own (new or empty)");
+    }
+  }
   fs::create_directories(db, ec);
   if (ec) return;  // the open that follows reports the problem
   {
@@ -415,8 +443,7 @@ void remove_stale(const fs::path& db, const std::string& keep) {
   for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (name == kStubFile || name == keep) continue;
-    bool generation = name.size() > 1 && name[0] == 'g' &&
-                      std::isdigit(static_cast<unsigned char>(name[1]));
+    bool generation = is_generation_name(name);
     bool legacy_file = name == "flintlock" || name == "iamglass" ||
                        (name.size() > 6 && name.compare(name.size() - 6, 6, ".glass") == 0);
     std::error_code rm;

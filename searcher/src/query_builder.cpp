@@ -3,8 +3,8 @@
 #include <cctype>
 #include <iterator>
 #include <memory>
-#include <string>
 #include <regex>
+#include <string>
 
 #include "tlsearch/error.h"
 #include "tlsearch/event.h"

@@ -420,8 +420,13 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
                   "no index at " + db_path.string() +
                       " yet: a first `tlsearch index` is creating it; search again "
                       "when it is done");
-    throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +
-                                          ": " + e.get_description());
+    // A folder holding no Xapian database at all (a timeline folder, or
+    // the parent of the index): say what it is not, and how to make one.
+    throw Error(ErrorKind::kDatabase,
+                db_path.string() + " is not a tlsearch index (" + e.get_msg() +
+                    "); point --db at the folder `tlsearch index` wrote, or create one "
+                    "with `tlsearch index --db " +
+                    db_path.string() + " FOLDER`");
   } catch (const Xapian::Error& e) {
     throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +
                                           ": " + e.get_description());

@@ -262,6 +262,64 @@ TEST_CASE("a missing input is an error before anything changes", "[indexer][erro
   CHECK_THROWS_AS(index(dir / "db", {dir / "nope"}), Error);
 }
 
+TEST_CASE("a new index is never written among other files", "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  write_file(dir / "tl/g5-notes.md", simple("g5", "Notes"));
+  // --db pointed at the timeline itself: refused, nothing written there.
+  try {
+    index(dir / "tl", {dir / "tl"});
+    FAIL("an index was written into a folder of event files");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kUsage);
+    CHECK(std::string(e.what()).find("holds other files") != std::string::npos);
+  }
+  std::size_t entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "tl")) {
+    (void)entry;
+    ++entries;
+  }
+  CHECK(entries == 2);
+  // A file is not a folder.
+  write_file(dir / "plain.txt", "x");
+  CHECK_THROWS_AS(index(dir / "plain.txt", {dir / "tl"}), Error);
+  CHECK(tlsearch::test::read_file(dir / "plain.txt") == "x");
+  // An empty folder, one with only hidden files, or a first run cut short
+  // after its empty generation: all fine.
+  std::filesystem::create_directories(dir / "empty");
+  CHECK(index(dir / "empty", {dir / "tl"}).summary.added == 2);
+  write_file(dir / "hidden/.DS_Store", "");
+  CHECK(index(dir / "hidden", {dir / "tl"}).summary.added == 2);
+  std::filesystem::create_directories(dir / "cut/g1");
+  CHECK(index(dir / "cut", {dir / "tl"}).summary.added == 2);
+}
+
+TEST_CASE("a rebuild removes only its own old generations from the index folder",
+          "[indexer][schema]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  index(dir / "db", {dir / "tl"});
+  // Files a user keeps next to the index, named like generations.
+  write_file(dir / "db/g5-notes.txt", "mine");
+  std::filesystem::create_directories(dir / "db/g9x");
+  IndexOptions force;
+  force.db_path = dir / "db";
+  force.force = true;
+  index_paths({dir / "tl"}, force);
+  Searcher s(dir / "db");
+  CHECK(count(s, "alpha") == 1);
+  CHECK(tlsearch::test::read_file(dir / "db/g5-notes.txt") == "mine");
+  CHECK(std::filesystem::is_directory(dir / "db/g9x"));
+  std::size_t generations = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "db")) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 1 && name[0] == 'g' &&
+        name.find_first_not_of("0123456789", 1) == std::string::npos)
+      ++generations;
+  }
+  CHECK(generations == 1);
+}
+
 TEST_CASE("a second writer gets a clear lock error", "[indexer][concurrency]") {
   TempDir dir;
   write_file(dir / "tl/a.md", simple("a", "Alpha"));
