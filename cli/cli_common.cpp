@@ -55,4 +55,11 @@ CLI::Validator whole_number(std::uintmax_t min, std::uintmax_t max) {
       "INT in [" + range + "]");
 }
 
+namespace {
+char** g_argv = nullptr;
+}  // namespace
+
+void set_command_line(char** argv) { g_argv = argv; }
+char** command_line() { return g_argv; }
+
 }  // namespace tlsearch::cli

@@ -38,6 +38,10 @@ void print_error(const std::string& message);
 // the largest value, so every numeric option goes through this.
 CLI::Validator whole_number(std::uintmax_t min, std::uintmax_t max);
 
+// argv as main() received it, kept for `serve` to hand on to its helper.
+void set_command_line(char** argv);
+char** command_line();
+
 // Subcommands: each registers itself on `app` and returns the exit code
 // through `*exit_code` when it runs.
 void register_index(CLI::App& app, GlobalOptions& global, int* exit_code);

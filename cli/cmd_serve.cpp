@@ -1,11 +1,20 @@
 // `tlsearch serve [--host H] [--port P] [--cors ORIGIN] [--threads N] [-q]`
+//
+// Built twice (cli/CMakeLists.txt): into `tlsearch-serve`, where it runs the
+// server, and into `tlsearch`, where TLSEARCH_SERVE_HELPER is defined and it
+// checks the options, then execs that helper from its own folder with the
+// same command line, so `tlsearch` itself need not load the HTTP library.
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include "cli_common.h"
+#include "tlsearch/error.h"
 #include "tlsearch/server.h"
 
 namespace tlsearch::cli {
@@ -15,6 +24,33 @@ struct ServeCommand {
   ServeOptions options;
   bool quiet = false;
 };
+
+#ifdef TLSEARCH_SERVE_HELPER
+
+// The helper beside this executable (both are installed in one folder), or
+// found on PATH when /proc is not mounted.
+std::string helper_path() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return TLSEARCH_SERVE_HELPER;
+  return (self.parent_path() / TLSEARCH_SERVE_HELPER).string();
+}
+
+int run(ServeCommand&, const GlobalOptions&) {
+  const std::string helper = helper_path();
+  char** argv = command_line();
+  std::cout.flush();
+  std::cerr.flush();
+  if (helper.find('/') != std::string::npos)
+    ::execv(helper.c_str(), argv);
+  else
+    ::execvp(helper.c_str(), argv);
+  throw Error(ErrorKind::kIo, "cannot start " + helper + ": " + std::strerror(errno) +
+                                  " (`tlsearch serve` runs " TLSEARCH_SERVE_HELPER
+                                  ", installed beside tlsearch)");
+}
+
+#else
 
 int run(ServeCommand& cmd, const GlobalOptions& global) {
   ServeOptions& options = cmd.options;
@@ -49,6 +85,8 @@ int run(ServeCommand& cmd, const GlobalOptions& global) {
   waiter.join();
   return kExitOk;
 }
+
+#endif
 
 }  // namespace
 

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   register_mcp(app, global, &exit_code);
   register_serve(app, global, &exit_code);
 
+  set_command_line(argv);
   std::vector<std::string> args = with_default_subcommand(argc, argv);
   if (args.empty()) {
     std::cerr << app.help();

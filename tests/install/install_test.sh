@@ -17,7 +17,8 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 # What a user gets: headers (public only), library, package files, binary.
 for f in include/tlsearch/tlsearch.hpp include/tlsearch/tlsearch.h \
          include/tlsearch/version.h include/tlsearch/searcher.h \
-         include/tlsearch/indexer.h include/tlsearch/event.h bin/tlsearch; do
+         include/tlsearch/indexer.h include/tlsearch/event.h bin/tlsearch \
+         bin/tlsearch-serve; do
   [ -f "$prefix/$f" ] || fail "$f not installed"
 done
 libdir=$(dirname "$(find "$prefix" -name tlsearch.pc)")/..
@@ -33,6 +34,11 @@ else
 fi
 version=$(sed -n 's/^#define TLSEARCH_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include/tlsearch/version.h")
 "$prefix/bin/tlsearch" --version | grep -q "tlsearch $version" || fail "binary is not version $version"
+
+# `tlsearch serve` hands over to tlsearch-serve, found beside it: on a
+# missing index the helper's own message shows it was started.
+serve=$("$prefix/bin/tlsearch" --db "$tmp/no-index" serve --port 0 2>&1 || true)
+case $serve in *"no index at"*) ;; *) fail "installed tlsearch serve did not start its helper: $serve" ;; esac
 
 query="police footage" lane="Surveillance Infrastructure"
 
