@@ -317,7 +317,7 @@ void check_duplicate_ids(Xapian::WritableDatabase& db,
 // old one. Xapian's own compactor swaps stub folders the same way. Folders
 // written by older versions (a database directly in `db/`) are converted at
 // their first rebuild.
-constexpr const char* kStubFile = "XAPIANDB";
+using schema::kStubFile;
 // Documents per shard between commits during a rebuild: bounds the memory of
 // Xapian's in-memory posting buffers (and makes flushing cheaper: a smaller
 // buffer is friendlier to the cache than one holding a whole run). Measured
@@ -380,9 +380,6 @@ void write_stub(const fs::path& db, const std::string& generation) {
   sync_path(db, O_RDONLY | O_DIRECTORY);
 }
 
-// A new index folder gets the generation layout, with an empty first
-// generation, so the live database can be opened (and locked) through the
-// stub as usual. Existing folders are left as they are.
 // `g12` or `g12.build`: a folder of tlsearch's own, and nothing else.
 bool is_generation_name(const std::string& name) {
   std::string digits = name;
@@ -394,6 +391,9 @@ bool is_generation_name(const std::string& name) {
          digits.find_first_not_of("0123456789", 1) == std::string::npos;
 }
 
+// A new index folder gets the generation layout, with an empty first
+// generation, so the live database can be opened (and locked) through the
+// stub as usual. Existing folders are left as they are.
 void prepare_index_folder(const fs::path& db) {
   std::error_code ec;
   if (fs::exists(db / kStubFile, ec) || has_legacy_database(db)) return;
@@ -402,28 +402,28 @@ void prepare_index_folder(const fs::path& db) {
   // generations it finds there. A first run cut short leaves only
   // generations, and hidden files (.DS_Store) are not the user's data.
   if (fs::exists(db, ec)) {
+    const std::string own = "; an index needs a folder of its own (new or empty)";
     if (!fs::is_directory(db, ec))
-      throw Error(ErrorKind::kUsage, "index path " + db.string() +
-                                         " is a file; an index needs a folder of its own (new or empty)");
+      throw Error(ErrorKind::kUsage, "index path " + db.string() + " is a file" + own);
     for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
       if (name.empty() || name[0] == '.' || is_generation_name(name)) continue;
       throw Error(ErrorKind::kUsage,
                   "index path " + db.string() + " is a folder that holds other files (" +
-                      name +
-                      ") and no tlsearch index; an index needs a folder of its own (new or empty)");
+                      name + ") and no tlsearch index" + own);
     }
   }
   fs::create_directories(db, ec);
   if (ec) return;  // the open that follows reports the problem
   {
-    Xapian::WritableDatabase first((db / "g1").string(), Xapian::DB_CREATE_OR_OPEN);
+    Xapian::WritableDatabase first((db / schema::kFirstGeneration).string(),
+                                   Xapian::DB_CREATE_OR_OPEN);
     // Searches made while the first run builds see an empty index.
     first.set_metadata(schema::kMetaSchemaVersion,
                        std::to_string(schema::kSchemaVersion));
     first.commit();
   }
-  if (!fs::exists(db / kStubFile, ec)) write_stub(db, "g1");
+  if (!fs::exists(db / kStubFile, ec)) write_stub(db, schema::kFirstGeneration);
 }
 
 std::string next_generation(const std::string& current) {

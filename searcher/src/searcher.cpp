@@ -343,7 +343,7 @@ void set_sort(Xapian::Enquire& enquire, SortOrder order, bool browsing) {
 // Empty when there is no stub (an index written directly in the folder).
 std::string stub_signature(const fs::path& db_path) {
   struct stat st;
-  if (::stat((db_path / "XAPIANDB").c_str(), &st) != 0) return {};
+  if (::stat((db_path / schema::kStubFile).c_str(), &st) != 0) return {};
   return std::to_string(st.st_ino) + ':' + std::to_string(st.st_mtim.tv_sec) +
          '.' + std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
 }
@@ -415,7 +415,8 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
   } catch (const Xapian::DatabaseNotFoundError& e) {
     // The first `tlsearch index` writes its empty generation, then the
     // stub: a search in between finds the folder without either.
-    if (fs::exists(db_path / "g1", ec) && !fs::exists(db_path / "XAPIANDB", ec))
+    if (fs::exists(db_path / schema::kFirstGeneration, ec) &&
+        !fs::exists(db_path / schema::kStubFile, ec))
       throw Error(ErrorKind::kDatabase,
                   "no index at " + db_path.string() +
                       " yet: a first `tlsearch index` is creating it; search again "

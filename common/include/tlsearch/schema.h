@@ -18,6 +18,11 @@ namespace tlsearch::schema {
 inline constexpr int kSchemaVersion = 4;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
 
+// The index folder (docs/schema.md, "Layout on disk"): a Xapian stub file
+// naming the live generation, a folder `gN`; the first run creates `g1`.
+inline constexpr const char* kStubFile = "XAPIANDB";
+inline constexpr const char* kFirstGeneration = "g1";
+
 // ---- Free-text prefixes (English stems, with positions) --------------------
 // Every free-text term is "Z" + field prefix + the stem of a word, with its
 // positions (TermGenerator::STEM_ALL under these prefixes). kText holds all
