@@ -231,6 +231,73 @@ constexpr unsigned kFlags =
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
     Xapian::QueryParser::FLAG_PURE_NOT;
 
+// Two holes in Xapian 1.4's love/hate syntax, closed by rewriting the
+// query's top level (outside quotes and brackets) into the NOT form, which
+// the parser does understand:
+//  - a query made only of excluded items (`-police`, `-lane:x -tag:y`) is
+//    parsed as if the `-` were not there, so it returned exactly the events
+//    it was asked to exclude; it becomes `NOT (police)`, every event
+//    without them;
+//  - an excluded range (`footage -date:2020..2025`) is a syntax error
+//    ("Unknown range operation"); it becomes `(footage) NOT date:2020..2025`,
+//    the rest of the query kept as one group so its meaning does not change.
+// Anything else is returned unchanged.
+std::string rewrite_exclusions(const std::string& text) {
+  struct Item {
+    std::string text;
+    bool excluded;
+  };
+  std::vector<Item> items;
+  int depth = 0;
+  bool quoted = false;
+  std::string current;
+  auto finish = [&] {
+    if (current.empty()) return;
+    const bool excluded = current.size() > 1 && current[0] == '-';
+    items.push_back({excluded ? current.substr(1) : current, excluded});
+    current.clear();
+  };
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && c == '(') ++depth;
+    if (!quoted && c == ')' && depth > 0) --depth;
+    if (!quoted && depth == 0 && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+      finish();
+      continue;
+    }
+    current += c;
+  }
+  finish();
+  if (items.empty()) return text;
+  // A range: a field name, a colon, and `..` in the value.
+  auto is_range = [](const std::string& item) {
+    const std::size_t colon = item.find(':');
+    return colon != std::string::npos && colon > 0 && item[0] != '"' &&
+           item.find("..", colon) != std::string::npos;
+  };
+  bool all_excluded = true, excluded_range = false;
+  for (const auto& item : items) {
+    all_excluded = all_excluded && item.excluded;
+    excluded_range = excluded_range || (item.excluded && is_range(item.text));
+  }
+  if (all_excluded) {
+    std::string out = "NOT (";
+    for (std::size_t i = 0; i < items.size(); ++i)
+      out += (i ? " OR " : "") + items[i].text;
+    return out + ")";
+  }
+  if (!excluded_range) return text;
+  std::string rest, ranges;
+  for (const auto& item : items) {
+    if (item.excluded && is_range(item.text)) {
+      ranges += " NOT " + item.text;
+    } else {
+      rest += (rest.empty() ? "" : " ") + (item.excluded ? "-" + item.text : item.text);
+    }
+  }
+  return "(" + rest + ")" + ranges;
+}
+
 // Letters, digits and anything non-ASCII survive; all syntax becomes space.
 std::string plain_words(const std::string& text) {
   std::string out;
@@ -272,7 +339,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   configure(qp, db, field_problem);
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
-    parsed.query = qp.parse_query(clean, kFlags);
+    parsed.query = qp.parse_query(rewrite_exclusions(clean), kFlags);
     if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
   } catch (const Xapian::QueryParserError& e) {
     parsed.degraded = true;

@@ -177,6 +177,41 @@ TEST_CASE("a malformed date or importance matches nothing and says what is expec
   }
 }
 
+TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto total = [&](const std::string& q) { return s.search(query(q)).total; };
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
+  const std::size_t all = total("");
+  REQUIRE(all == 8);
+  // Xapian 1.4 reads a query of only `-x` items as if the `-` were not
+  // there: `-footage` once returned the footage events themselves.
+  const char* alone[] = {"footage", "lane:\"judicial capture\"", "\"camera footage\"",
+                         "date:2019..2021", "title:wiretap", "tag:media"};
+  for (const char* item : alone) {
+    INFO(item);
+    const std::size_t with = total(item);
+    REQUIRE(with > 0);
+    CHECK(total(std::string("-") + item) == all - with);
+    CHECK(total(std::string("-") + item) == total(std::string("NOT ") + item));
+    for (const auto& id : ids(std::string("-") + item)) CHECK(!contains(ids(item), id));
+  }
+  CHECK(total("-footage -wiretap") == total("NOT footage NOT wiretap"));
+  CHECK(total("-footage -wiretap") == all - total("footage OR wiretap"));
+  // An excluded range beside words was a syntax error.
+  for (const char* q : {"footage -date:2020..2023", "footage -importance:7..10"}) {
+    INFO(q);
+    const auto r = s.search(query(q));
+    CHECK(r.notices.empty());
+    CHECK(r.total > 0);
+    CHECK(r.total < total("footage"));
+  }
+  CHECK(ids("footage -date:2020..2023") == ids("footage NOT date:2020..2023"));
+  CHECK(!contains(ids("footage -date:2020..2023"), "warrantless-requests"));
+  // Mixed queries are left to the parser as before.
+  CHECK(total("footage -police") == total("footage NOT police"));
+}
+
 TEST_CASE("a query the parser rejects degrades to words with a notice", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
