@@ -42,6 +42,10 @@ struct Walk {
   std::map<std::string, std::size_t> skip_reasons;
   std::vector<std::string> dir_roots;   // folders walked ("/a/b", no slash)
   std::vector<std::string> file_roots;  // files given directly
+  // Folders that could not be opened, and files that could not even be
+  // looked at: what was indexed from them is kept, as an unreadable file's
+  // last version is, not removed.
+  std::vector<std::string> unreadable;
 };
 
 Diagnostic file_error(const std::string& path, const std::string& message) {
@@ -81,6 +85,7 @@ void consider_file(const std::string& path, Walk& walk) {
           path, err == ELOOP ? "symbolic link loop" : "broken symbolic link"));
     } else {
       walk.problems.push_back(file_error(path, std::strerror(err)));
+      if (err == EACCES) walk.unreadable.push_back(path);
     }
     return;
   }
@@ -96,7 +101,20 @@ void consider_file(const std::string& path, Walk& walk) {
   walk.candidates.push_back({path, stamp});
 }
 
+// A folder the walk cannot list. The directory iterator, told to skip
+// folders it may not open (else the first one would end the whole walk),
+// skips them silently; each is checked here first, so it is reported.
+bool unreadable_folder(const std::string& path, Walk& walk) {
+  if (::faccessat(AT_FDCWD, path.c_str(), R_OK | X_OK, AT_EACCESS) == 0) return false;
+  walk.problems.push_back(
+      file_error(path, std::string("cannot read folder: ") + std::strerror(errno) +
+                           " (what was indexed from it is kept)"));
+  walk.unreadable.push_back(path);
+  return true;
+}
+
 void walk_directory(const fs::path& root, Walk& walk) {
+  if (unreadable_folder(root.string(), walk)) return;
   std::error_code ec;
   fs::recursive_directory_iterator it(
       root, fs::directory_options::skip_permission_denied, ec);
@@ -117,7 +135,9 @@ void walk_directory(const fs::path& root, Walk& walk) {
     // Symlinked folders are not followed (no loops, no escaping the tree);
     // a real folder is entered unless hidden (.git, .obsidian...).
     if (!is_link && entry.is_directory(type_ec)) {
-      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
+      if ((!name.empty() && name[0] == '.') ||
+          unreadable_folder(entry.path().string(), walk))
+        it.disable_recursion_pending();
       continue;
     }
     if (is_link && entry.is_directory(type_ec)) {
@@ -137,6 +157,13 @@ Walk walk_inputs(const std::vector<fs::path>& inputs) {
     std::string text = absolute.string();
     while (text.size() > 1 && text.back() == '/') text.pop_back();
     auto status = fs::status(absolute, ec);
+    if (ec == std::errc::permission_denied) {
+      // In a folder that may not be searched: reported, and kept if indexed.
+      walk.file_roots.push_back(text);
+      walk.problems.push_back(file_error(text, ec.message()));
+      walk.unreadable.push_back(text);
+      continue;
+    }
     if (ec || !fs::exists(status)) {
       throw Error(ErrorKind::kIo, input.string() + ": no such file or folder");
     }
@@ -170,15 +197,20 @@ Walk walk_inputs(const std::vector<fs::path>& inputs) {
   return walk;
 }
 
+bool under_folder(const std::string& path, const std::string& root) {
+  return root == "/" || (path.size() > root.size() &&
+                         path.compare(0, root.size(), root) == 0 &&
+                         path[root.size()] == '/');
+}
+
+// Whether the walk covered `path`, so that its absence means it is gone.
 bool under_roots(const std::string& path, const Walk& walk) {
+  for (const auto& dir : walk.unreadable)
+    if (path == dir || under_folder(path, dir)) return false;
   for (const auto& root : walk.file_roots)
     if (path == root) return true;
-  for (const auto& root : walk.dir_roots) {
-    if (root == "/") return true;
-    if (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
-        path[root.size()] == '/')
-      return true;
-  }
+  for (const auto& root : walk.dir_roots)
+    if (under_folder(path, root)) return true;
   return false;
 }
 

@@ -435,5 +435,64 @@ TEST_CASE("a read-only index is a clear error and stays intact", "[fault]") {
   }
 }
 
+TEST_CASE("an unreadable folder is an error, and its indexed events stay", "[fault]") {
+  TempDir dir;
+  RoundCorpus corpus(dir / "corpus", 4);
+  const fs::path locked = corpus.dir() / "locked";
+  for (int i = 0; i < 2; ++i)
+    write_file(locked / ("l" + std::to_string(i) + ".md"),
+               "---\ntitle: Locked " + std::to_string(i) +
+                   "\ntags: [locked]\n---\nlockedword\n");
+  const fs::path db = dir / "db";
+  fs::create_directories(db);
+  // Root opens a mode-000 folder anyway: the runs are made as nobody then.
+  std::string as;
+  if (::geteuid() == 0) {
+    if (run_shell("command -v setpriv").status != 0) {
+      WARN("root without setpriv: permissions do not stop root; not tested");
+      return;
+    }
+    as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    fs::permissions(dir.path(), fs::perms::all);
+    fs::permissions(db, fs::perms::all);
+  }
+  auto run = [&](std::vector<std::string> args) {
+    std::string cmd = as + shell_quote(TLSEARCH_BINARY) + " --db " + shell_quote(db.string()) +
+                      " index -q";
+    for (const auto& a : args) cmd += " " + shell_quote(a);
+    return run_shell(cmd);
+  };
+  auto events = [&] {
+    Searcher searcher(db);
+    std::size_t total = 0;
+    indexed_state(searcher, &total);
+    return total;
+  };
+  REQUIRE(run({corpus.dir().string()}).status == 0);
+  REQUIRE(events() == 6);
+  fs::permissions(locked, fs::perms::none);
+  // Reported by name, exit 1, and nothing removed: by an incremental run,
+  // a rebuild, or the folder (or a file in it) named directly.
+  for (bool force : {false, true}) {
+    Output o = force ? run({"--force", corpus.dir().string()}) : run({corpus.dir().string()});
+    INFO(o.err);
+    CHECK(o.status == 1);
+    CHECK(o.err.find(locked.string() + ": error: cannot read folder: Permission denied") !=
+          std::string::npos);
+    CHECK(events() == 6);
+  }
+  for (const fs::path& input : {locked, locked / "l0.md"}) {
+    Output o = run({input.string()});
+    INFO(o.err);
+    CHECK(o.status == 1);
+    CHECK(o.err.find("Permission denied") != std::string::npos);
+    CHECK(events() == 6);
+  }
+  fs::permissions(locked, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+  CHECK(run({corpus.dir().string()}).status == 0);
+  CHECK(events() == 6);
+}
+
 }  // namespace
 }  // namespace tlsearch::test
