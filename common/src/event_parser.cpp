@@ -1226,9 +1226,11 @@ ParseResult parse_event_text(std::string_view text, const std::string& path,
     if (is_utf16_or_utf32(text))
       return reporter.fail(0, 0, "file is UTF-16 (or UTF-32); save it as UTF-8");
     // Everything downstream (yaml-cpp, cmark, the index) then sees valid
-    // UTF-8 without NULs. Only bad bytes move, so line numbers stay right.
-    std::string clean = sanitize_utf8(text);
-    if (clean.size() != text.size() || clean != text)
+    // UTF-8 without NULs, in NFC. Only bad bytes and combining accents
+    // move, never a line break, so line numbers stay right.
+    bool replaced = false;
+    std::string clean = sanitize_utf8(text, &replaced);
+    if (replaced)
       reporter.warn(0, 0, "invalid UTF-8 or NUL bytes were replaced");
     std::string_view view = clean;
     std::size_t bom = 0;

@@ -1,8 +1,14 @@
 #include "tlsearch/normalize.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
+
+#include <utf8proc.h>
 
 namespace tlsearch {
 namespace {
@@ -96,25 +102,70 @@ bool is_quote(char32_t cp) {
          cp == 0x201C || cp == 0x201D;
 }
 
-// Simple (one to one) lower case for the scripts timelines mostly use:
-// ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic. Other code points
-// are returned unchanged.
+// Simple (one to one) lower case, from Unicode's data (utf8proc).
 char32_t to_lower(char32_t cp) {
-  if (cp >= 'A' && cp <= 'Z') return cp + 0x20;
-  if (cp < 0xC0) return cp;
-  if (cp <= 0xDE) return cp == 0xD7 ? cp : cp + 0x20;  // 0xD7 is ×
-  if (cp >= 0x100 && cp <= 0x17F) {
-    if (cp == 0x130) return 'i';   // İ
-    if (cp == 0x178) return 0xFF;  // Ÿ
-    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
-      return (cp % 2 == 1) ? cp + 1 : cp;
-    if (cp == 0x131 || cp == 0x138 || cp == 0x149 || cp == 0x17F) return cp;
-    return (cp % 2 == 0) ? cp + 1 : cp;
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 0x20 : cp;
+  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
+}
+
+// Whether `cp` is sure to come out of NFC unchanged and to leave its
+// neighbours unchanged: false for combining marks, for code points that
+// compose with what precedes them, and for those NFC replaces (singletons
+// such as U+212B ANGSTROM SIGN, composition exclusions). Conservative: a
+// false costs one utf8proc pass over the text, which changes nothing.
+// Answers are cached per code point: text is mostly a few hundred of them.
+bool nfc_stable(char32_t cp) {
+  if (cp < 0x300) return true;
+  if (cp > 0x10FFFF) return false;
+  static std::atomic<unsigned char> known[0x110000];  // 0 unknown, 1 yes, 2 no
+  const unsigned char cached = known[cp].load(std::memory_order_relaxed);
+  if (cached) return cached == 1;
+  const auto* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  bool stable = p->combining_class == 0 && !p->comp_exclusion &&
+                p->category != UTF8PROC_CATEGORY_MN &&
+                p->category != UTF8PROC_CATEGORY_MC &&
+                p->category != UTF8PROC_CATEGORY_ME &&
+                !(cp >= 0x1160 && cp <= 0x11FF);  // Hangul vowels and finals
+  if (stable && p->decomp_type == 0 && p->decomp_seqindex != UINT16_MAX) {
+    // A canonical decomposition: stable only if NFC gives it back as is.
+    utf8proc_uint8_t one[4];
+    const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), one);
+    utf8proc_uint8_t* out = nullptr;
+    const auto m = utf8proc_map(one, n, &out, static_cast<utf8proc_option_t>(
+                                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    stable = m == n && std::equal(one, one + n, out);
+    std::free(out);
   }
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // Cyrillic
-  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
-  return cp;
+  known[cp].store(stable ? 1 : 2, std::memory_order_relaxed);
+  return stable;
+}
+
+// `text` (valid UTF-8) in Unicode Normalization Form C.
+std::string to_nfc(std::string_view text) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                              static_cast<utf8proc_ssize_t>(text.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE |
+                                                             UTF8PROC_COMPOSE));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
+  if (n < 0) return std::string(text);
+  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
+// `text` in NFC if it may not be, else unchanged (`storage` holds a copy).
+std::string_view nfc_view(std::string_view text, std::string& storage) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    if (!nfc_stable(decode_one(text, &pos))) {
+      storage = to_nfc(text);
+      return storage;
+    }
+  }
+  return text;
 }
 
 // Appends `cp`, folding every run of whitespace into one space and dropping
@@ -140,12 +191,17 @@ bool closes(char32_t open, char32_t close) {
 
 }  // namespace
 
-std::string sanitize_utf8(std::string_view text) {
+std::string sanitize_utf8(std::string_view text, bool* replaced) {
   std::string out;
   out.reserve(text.size());
   // Valid text is copied a run at a time (appending each character was most
   // of the cost of turning a body into text); only a NUL or an invalid
   // sequence ends a run.
+  // Text is also put in NFC, so that a word typed with a precomposed letter
+  // (é) finds the same word stored decomposed (e and U+0301, as macOS
+  // file systems and some editors write it), and both spellings are one
+  // facet value.
+  bool stable = true;
   std::size_t pos = 0, run = 0;
   while (pos < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[pos]);
@@ -155,13 +211,18 @@ std::string sanitize_utf8(std::string_view text) {
     }
     const std::size_t start = pos;
     const char32_t cp = decode_one(text, &pos);
-    if (cp != 0 && cp != kReplacement) continue;
+    if (cp != 0 && cp != kReplacement) {
+      if (stable && !nfc_stable(cp)) stable = false;
+      continue;
+    }
     out.append(text.substr(run, start - run));
     if (cp == kReplacement) append_utf8(out, cp);
     run = pos;
+    // (A U+FFFD written as such is not a replacement.)
+    if (replaced && text.substr(start, pos - start) != "\xEF\xBF\xBD") *replaced = true;
   }
   out.append(text.substr(run));
-  return out;
+  return stable ? out : to_nfc(out);
 }
 
 std::string display_label(std::string_view raw) {
@@ -221,6 +282,8 @@ std::string display_label(std::string_view raw) {
 }
 
 std::string facet_key(std::string_view raw) {
+  std::string storage;
+  raw = nfc_view(raw, storage);
   std::string out;
   out.reserve(raw.size() + 8);
   std::size_t pos = 0;
@@ -241,6 +304,24 @@ std::string facet_key(std::string_view raw) {
     append_collapsed(out, to_lower(cp));
   }
   trim_trailing_space(out);
+  return out;
+}
+
+std::string fold_case(std::string_view text) {
+  std::string storage;
+  text = nfc_view(text, storage);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+      out += static_cast<char>((c >= 'A' && c <= 'Z') ? c + 0x20 : c);
+      ++pos;
+      continue;
+    }
+    append_utf8(out, to_lower(decode_one(text, &pos)));
+  }
   return out;
 }
 

@@ -13,10 +13,9 @@ std::string id_key(std::string_view id) {
   auto begin = id.find_first_not_of(" \t\r\n");
   if (begin == std::string_view::npos) return {};
   auto end = id.find_last_not_of(" \t\r\n");
-  std::string key(id.substr(begin, end - begin + 1));
-  for (char& c : key)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return key;
+  // Case-insensitive in every script, and the same key for composed and
+  // decomposed accents.
+  return fold_case(id.substr(begin, end - begin + 1));
 }
 
 namespace {

@@ -59,6 +59,37 @@ TEST_CASE("facet_key folds case beyond ASCII", "[normalize]") {
   CHECK(facet_key("\u6771\u4EAC") == "\u6771\u4EAC");
 }
 
+TEST_CASE("composed and decomposed accents are one spelling (NFC)", "[normalize]") {
+  const std::string composed = "Caf\u00E9 na\u00EFve";         // é, ï
+  const std::string decomposed = "Cafe\u0301 nai\u0308ve";     // e + U+0301, i + U+0308
+  REQUIRE(composed != decomposed);
+  CHECK(sanitize_utf8(decomposed) == composed);
+  CHECK(sanitize_utf8(composed) == composed);
+  CHECK(facet_key(decomposed) == facet_key(composed));
+  CHECK(facet_key(decomposed) == "caf\u00E9 na\u00EFve");
+  CHECK(fold_case("\u00DCN\u00CFC\u00D6DE\u0301-\u0418\u0414") ==
+        "\u00FCn\u00EFc\u00F6d\u00E9-\u0438\u0434");  // ÜNÏCÖDÉ-ИД
+  // Singletons NFC replaces: the Angstrom and Ohm signs.
+  CHECK(sanitize_utf8("\u212B \u2126") == "\u00C5 \u03A9");
+  // Hangul jamo compose into syllables; the order of stacked marks is fixed.
+  CHECK(sanitize_utf8("\u1100\u1161") == "\uAC00");
+  CHECK(sanitize_utf8("a\u0323\u0302") == sanitize_utf8("a\u0302\u0323"));
+  // Text that is already NFC comes back byte for byte.
+  for (const char* same : {"\u2019quotes\u201D \u2014 dash", "\u6771\u4EAC", "\U0001F600 emoji",
+                           "\u00C5ngstr\u00F6m", "\u0928\u092E\u0938\u094D\u0924\u0947"}) {
+    INFO(same);
+    CHECK(sanitize_utf8(same) == same);
+  }
+  // A U+FFFD written as such is no replacement; a bad byte is.
+  bool replaced = false;
+  CHECK(sanitize_utf8("a\uFFFDb", &replaced) == "a\uFFFDb");
+  CHECK(!replaced);
+  CHECK(sanitize_utf8("Cafe\u0301", &replaced) == "Caf\u00E9");
+  CHECK(!replaced);
+  CHECK(sanitize_utf8("a\xFF" "b", &replaced) == "a\uFFFDb");
+  CHECK(replaced);
+}
+
 TEST_CASE("facet_key never returns control characters", "[normalize]") {
   const std::string raw = std::string(
       "a\x01"

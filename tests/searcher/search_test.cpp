@@ -516,6 +516,34 @@ TEST_CASE("find_events by id and by path; stats", "[search]") {
   CHECK(stats.last_date == "2023-03-10");
 }
 
+TEST_CASE("a word or value matches whether its accents are composed or not",
+          "[search][unicode]") {
+  test::TempDir dir;
+  const std::string nfc = "Caf\u00E9 Lane", nfd = "Cafe\u0301 Lane";
+  test::write_file(dir / "e" / "a.md", "---\nid: \u00C9t\u00E9-\u0418\u0414\ntitle: Na\u00EFve "
+                                   "review\ncapture_lanes: [" + nfc + "]\n---\nBody.\n");
+  test::write_file(dir / "e" / "b.md", "---\nid: b\ntitle: Nai\u0308ve plan\ncapture_lanes: [" +
+                                   nfd + "]\n---\nBody.\n");
+  IndexOptions options;
+  options.db_path = dir / "db";
+  const IndexSummary summary = index_paths({dir / "e"}, options);
+  CHECK(summary.warnings == 0);
+  Searcher s(dir / "db");
+  for (const std::string& word : {std::string("na\u00EFve"), std::string("nai\u0308ve")}) {
+    INFO(word);
+    CHECK(s.search(query(word)).total == 2);
+  }
+  SearchRequest by_lane;
+  by_lane.lanes = {nfd};
+  CHECK(s.search(by_lane).total == 2);
+  by_lane.lanes = {nfc};
+  const auto r = s.search(by_lane);
+  CHECK(r.total == 2);
+  CHECK(facet_string(r, "lanes") == "lanes:" + nfc + "=2");
+  // Ids compare without case in any script, composed or not.
+  CHECK(s.find_events("\u00E9TE\u0301-\u0438\u0434").size() == 1);
+}
+
 TEST_CASE("opening a missing index explains how to make one", "[search]") {
   test::TempDir dir;
   try {

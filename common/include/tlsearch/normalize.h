@@ -26,8 +26,15 @@ std::string facet_key(std::string_view raw);
 std::string display_label(std::string_view raw);
 
 // Returns `text` with invalid UTF-8 sequences replaced by U+FFFD and NUL
-// bytes removed, so it is safe to index, print and emit as JSON.
-std::string sanitize_utf8(std::string_view text);
+// bytes removed, so it is safe to index, print and emit as JSON, and in
+// Unicode Normalization Form C, so that composed and decomposed spellings of
+// the same text (é as one code point, or e and a combining accent) match.
+// `*replaced` (if given) is set to true when bytes were replaced or removed.
+std::string sanitize_utf8(std::string_view text, bool* replaced = nullptr);
+
+// `text` in NFC and lower case (Unicode's simple one-to-one mapping): the
+// form ids are compared in.
+std::string fold_case(std::string_view text);
 
 }  // namespace tlsearch
 
