@@ -1,10 +1,14 @@
 #include "query_builder.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "tlsearch/error.h"
 #include "tlsearch/event.h"
@@ -298,6 +302,94 @@ std::string rewrite_exclusions(const std::string& text) {
   return "(" + rest + ")" + ranges;
 }
 
+// The query's field names (`tag:`) as the parser knows them, and the names
+// users also type for them: the front matter's own keys (`tags:`,
+// `capture_lanes:`), plurals, and any case (`TITLE:`).
+const char* const kFieldNames[] = {"title", "actor", "outlet", "lane", "tag", "status",
+                                   "type", "year", "tier", "id", "date", "importance"};
+
+std::optional<std::string> canonical_field(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "capture_lanes" || name == "capture_lane") return std::string("lane");
+  for (const char* field : kFieldNames) {
+    const std::string f = field;
+    if (name == f || name == f + "s" || name == f + "es") return f;
+  }
+  return std::nullopt;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Rewrites every `name:` that starts an item (outside quotes) to the
+// field's own name, and notes a name that is no field (`titel:ring`): the
+// parser would search it as words without a word of warning.
+std::string normalize_field_names(const std::string& text,
+                                  std::vector<std::string>& notices) {
+  std::string out;
+  out.reserve(text.size());
+  bool quoted = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    const bool starts_item =
+        !quoted && (i == 0 || std::strchr(" \t\r\n(+-", text[i - 1]) != nullptr);
+    if (c == '"') quoted = !quoted;
+    if (!starts_item || !std::isalpha(static_cast<unsigned char>(c))) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'))
+      ++j;
+    const std::string name = text.substr(i, j - i);
+    // `name:` followed by a value; `http://...` is no field.
+    const bool field = j + 1 < text.size() && text[j] == ':' &&
+                       !std::isspace(static_cast<unsigned char>(text[j + 1])) &&
+                       text.compare(j + 1, 2, "//") != 0;
+    if (!field) {
+      out += name;
+      i = j;
+      continue;
+    }
+    if (auto canonical = canonical_field(name)) {
+      out += *canonical;
+    } else {
+      std::string lower = name;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      std::string notice = "'" + name + ":' is not a field, so it was searched as words";
+      std::string closest;
+      std::size_t best = 3;
+      for (const char* known : kFieldNames) {
+        const std::size_t d = edit_distance(lower, known);
+        if (d < best) best = d, closest = known;
+      }
+      if (!closest.empty()) notice += "; did you mean '" + closest + ":'?";
+      else notice += " (fields: title, actor, outlet, lane, tag, status, type, year, tier, "
+                     "id, date, importance)";
+      notices.push_back(notice);
+      out += name;
+    }
+    i = j;
+  }
+  return out;
+}
+
 // Letters, digits and anything non-ASCII survive; all syntax becomes space.
 std::string plain_words(const std::string& text) {
   std::string out;
@@ -339,6 +431,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   configure(qp, db, field_problem);
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
+    clean = normalize_field_names(clean, parsed.notices);
     parsed.query = qp.parse_query(rewrite_exclusions(clean), kFlags);
     if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
   } catch (const Xapian::QueryParserError& e) {

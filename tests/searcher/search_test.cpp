@@ -212,6 +212,42 @@ TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax
   CHECK(total("footage -police") == total("footage NOT police"));
 }
 
+TEST_CASE("field names as the front matter spells them, in any case; unknown ones noted",
+          "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  const std::pair<const char*, const char*> same[] = {
+      {"tags:warrants", "tag:warrants"},
+      {"actors:congress", "actor:congress"},
+      {"capture_lanes:\"judicial capture\"", "lane:\"judicial capture\""},
+      {"TITLE:wiretap", "title:wiretap"},
+      {"Lane:\"media capture and control\"", "lane:\"media capture and control\""},
+      {"footage -Tags:warrants", "footage -tag:warrants"},
+  };
+  for (const auto& [alias, field] : same) {
+    INFO(alias);
+    const auto r = s.search(query(alias));
+    CHECK(r.total > 0);
+    CHECK(hit_ids(r) == hit_ids(s.search(query(field))));
+    CHECK(r.notices.empty());
+  }
+  // A name that is no field is searched as words, and said so.
+  auto r = s.search(query("titel:wiretap"));
+  REQUIRE(!r.notices.empty());
+  CHECK(r.notices.front().find("'titel:' is not a field") != std::string::npos);
+  CHECK(r.notices.front().find("did you mean 'title:'") != std::string::npos);
+  r = s.search(query("colour:red"));
+  REQUIRE(!r.notices.empty());
+  CHECK(r.notices.front().find("fields: title") != std::string::npos);
+  // Not field names: a phrase, a time, a web address, a colon before a space.
+  for (const char* q : {"\"titel:wiretap\"", "wiretap 10:30", "https://example.com",
+                        "Note: wiretap"}) {
+    INFO(q);
+    for (const auto& notice : s.search(query(q)).notices)
+      CHECK(notice.find("not a field") == std::string::npos);
+  }
+}
+
 TEST_CASE("a query the parser rejects degrades to words with a notice", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
