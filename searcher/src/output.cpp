@@ -203,7 +203,7 @@ void print_search(const SearchResult& result, std::ostream& out,
   std::size_t rank = result.offset;
   for (const auto& hit : result.hits) {
     ++rank;
-    std::string head = std::to_string(rank) + ". " + paint(kBold, snippet_for_terminal(hit.title, false));
+    std::string head = std::to_string(rank) + ". " + paint(kBold, safe(hit.title));
     std::string meta = hit.date.empty() ? "undated" : safe(hit.date);
     if (hit.importance) meta += "  importance " + std::to_string(*hit.importance);
     out << head << "\n   " << paint(kCyan, meta);

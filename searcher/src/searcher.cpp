@@ -1,5 +1,7 @@
 #include "tlsearch/searcher.h"
 
+#include "tlsearch/output.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -530,7 +532,10 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     // query's time; the passage is still chosen by the query's matches. Not
     // SNIPPET_EXHAUSTIVE either: Xapian stops at the first passage holding
     // the query's words instead of scoring every passage of a long body.
-    hit.snippet = mset.snippet(snippet_text(doc, event), request.snippet_length, stemmer,
+    // Control and bidi characters are dropped from the text first: a
+    // snippet is printed by scripts, terminals and pages (docs/json.md).
+    hit.snippet = mset.snippet(text_for_terminal(snippet_text(doc, event)),
+                               request.snippet_length, stemmer,
                                0,
                                "<mark>", "</mark>", "\xe2\x80\xa6");
     // Xapian escapes < > & only; quotes too, so a snippet is safe in an

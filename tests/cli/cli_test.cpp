@@ -223,6 +223,26 @@ TEST_CASE("regression: show and search never print control or bidi characters fr
   Output json = run({"--db", db, "show", "esc", "--json"});
   auto body = nlohmann::json::parse(json.out)["events"][0]["body"].get<std::string>();
   CHECK(body.find("\x1b]0;pwned\x07") != std::string::npos);
+  // Snippets are printed by scripts: no control characters in them either.
+  Output hits = run({"--db", db, "--json", "search", "red"});
+  REQUIRE(hits.status == 0);
+  const auto snippet =
+      nlohmann::json::parse(hits.out)["hits"][0]["snippet"].get<std::string>();
+  CHECK(snippet.find("<mark>red</mark>") != std::string::npos);
+  CHECK(clean(snippet));
+}
+
+TEST_CASE("regression: search prints a title as written, markup and entities included",
+          "[cli]") {
+  TempDir dir;
+  std::string db = (dir / "db").string();
+  tlsearch::test::write_file(dir / "tl/mk.md",
+                             "---\nid: mk\ntitle: \"Use <mark>tags</mark> &amp; more\"\n---\n"
+                             "zebra\n");
+  REQUIRE(run({"--db", db, "index", (dir / "tl").string(), "-q"}).status == 0);
+  Output search = run({"--db", db, "search", "zebra", "--color", "never"});
+  REQUIRE(search.status == 0);
+  CHECK(search.out.find("1. Use <mark>tags</mark> &amp; more\n") != std::string::npos);
 }
 
 TEST_CASE("regression: index '' names the empty path", "[cli]") {
