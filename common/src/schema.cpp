@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_set>
 
 namespace tlsearch::schema {
 
@@ -84,11 +86,10 @@ const FacetInfo* find_facet(std::string_view name_or_field) {
 
 std::vector<std::string> facet_entries(const FacetEntries& entries) {
   std::vector<std::string> packed;
-  std::vector<std::string_view> seen;
+  std::unordered_set<std::string_view> seen;  // (a hostile list is long)
   for (const auto& [key, label] : entries) {
     if (key.empty()) continue;
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-    seen.push_back(key);
+    if (!seen.insert(key).second) continue;
     // The label alone when it gives the key back: one string to keep, and
     // the key is derived once per distinct entry when counts are read.
     if (label.find(kLabelSep) == std::string::npos && facet_key(label) == key)

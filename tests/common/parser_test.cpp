@@ -345,6 +345,18 @@ TEST_CASE("list values are de-duplicated by facet key, first spelling kept",
   CHECK(e.actors == Strings{"Spaced Name"});
 }
 
+TEST_CASE("long lists are de-duplicated too, in their order", "[parser]") {
+  // Past the first values the check moves from a scan to a hash set.
+  std::string tags;
+  Strings expected;
+  for (int i = 0; i < 200; ++i) {
+    tags += (i ? ", " : "") + std::string(i % 2 ? "T" : "t") + std::to_string(i / 2);
+    if (i % 2 == 0) expected.push_back("t" + std::to_string(i / 2));
+  }
+  const Event& e = event_of(md("---\ntitle: T\ntags: [" + tags + "]\n---\n"));
+  CHECK(e.tags == expected);
+}
+
 TEST_CASE("lanes come from capture_lanes, capture_lane and lane", "[parser]") {
   const ParseResult r =
       md("---\ntitle: T\n"
