@@ -173,6 +173,14 @@ Ymd parse_words(std::string_view s, std::string* problem) {
 Ymd parse_single(std::string_view s, std::string* problem) {
   s = trim(s);
   Ymd ymd;
+  // ISO 8601's expanded years: `-0044-03-15` is 45 BC, not 44 AD.
+  for (std::string_view minus : {"-", "\u2212"}) {
+    if (s.size() > minus.size() && s.substr(0, minus.size()) == minus &&
+        is_digit(s[minus.size()])) {
+      note(problem, "dates before year 1 are not supported");
+      return ymd;
+    }
+  }
   std::size_t i = 0;
   if (!read_digits(s, &i, 4, 4, &ymd.year)) return parse_words(s, problem);
   for (int* part : {&ymd.month, &ymd.day}) {

@@ -121,6 +121,14 @@ TEST_CASE("years before 1 are refused", "[dates]") {
   CHECK(numbers("0000-01-01") == Ymd{0, 0, 0, 0});
   CHECK(date_warnings("500 BC").size() == 1);
   CHECK(date_warnings("0000-01-01").size() == 1);
+  // ISO 8601 expanded years: -0044 is 45 BC, never 44 AD.
+  for (const char* bc : {"-0044-03-15", "-44", "\u22120044-03-15", "-0500"}) {
+    INFO(bc);
+    CHECK(numbers(bc) == Ymd{0, 0, 0, 0});
+    const auto warnings = date_warnings(bc);
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0], Catch::Contains("before year 1"));
+  }
 }
 
 TEST_CASE("invalid months and days are zeroed with a warning", "[dates]") {
