@@ -21,6 +21,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -387,21 +388,51 @@ class YamlConverter {
           out->items.push_back(std::move(item));
         }
         break;
-      case YAML::NodeType::Map:
+      case YAML::NodeType::Map: {
         out->kind = Value::Kind::kMap;
+        std::vector<Value> merged;  // `<<: *base` (YAML merge keys)
         for (const auto& pair : node) {
           if (!pair.first.IsScalar()) continue;  // `? [a, b]`: not a field
           Value member;
           if (!convert(pair.second, &member, depth + 1)) return false;
+          if (pair.first.Scalar() == "<<" && pair.first.Tag() != "!") {
+            merged.push_back(std::move(member));
+            continue;
+          }
           out->members.emplace_back(sanitize_utf8(pair.first.Scalar()),
                                     std::move(member));
         }
+        if (!merged.empty()) merge_keys(merged, out);
         break;
+      }
       default:
         out->kind = Value::Kind::kNull;
         break;
     }
     return true;
+  }
+
+  // yaml-cpp 0.7 reads `<<: *base` as a key named `<<`. YAML's merge key
+  // means: the keys of the map (or of each map of a list, the first one
+  // winning) that the mapping does not set itself.
+  static void merge_keys(const std::vector<Value>& merged, Value* out) {
+    auto has = [&](const std::string& key) {
+      for (const auto& [k, v] : out->members)
+        if (k == key) return true;
+      return false;
+    };
+    auto merge_map = [&](const Value& map) {
+      if (map.kind != Value::Kind::kMap) return;
+      for (const auto& [key, value] : map.members)
+        if (!has(key)) out->members.emplace_back(key, value);
+    };
+    for (const Value& value : merged) {
+      if (value.kind == Value::Kind::kList) {
+        for (const Value& item : value.items) merge_map(item);
+      } else {
+        merge_map(value);
+      }
+    }
   }
 
   void set_position(const YAML::Mark& mark, Value* out) const {
@@ -950,7 +981,29 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
                              ", expected a mapping of keys to values");
   }
   if (root.IsMap()) {
+    // `<<: *base` (YAML merge keys, which yaml-cpp 0.7 leaves to us): the
+    // base's keys count where the front matter does not set them itself.
+    std::vector<YAML::Node> bases;
+    std::vector<std::pair<YAML::Node, YAML::Node>> pairs;
     for (const auto& pair : root) {
+      if (pair.first.IsScalar() && pair.first.Scalar() == "<<" && pair.first.Tag() != "!") {
+        if (pair.second.IsMap()) bases.push_back(pair.second);
+        if (pair.second.IsSequence())
+          for (const auto& item : pair.second)
+            if (item.IsMap()) bases.push_back(item);
+        continue;
+      }
+      pairs.emplace_back(pair.first, pair.second);
+    }
+    std::set<std::string> own;
+    for (const auto& [k, v] : pairs)
+      if (k.IsScalar()) own.insert(lower_ascii(trim_copy(k.Scalar())));
+    for (const auto& base : bases)
+      for (const auto& pair : base)
+        if (pair.first.IsScalar() &&
+            own.insert(lower_ascii(trim_copy(pair.first.Scalar()))).second)
+          pairs.emplace_back(pair.first, pair.second);
+    for (const auto& pair : pairs) {
       if (!pair.first.IsScalar()) continue;
       std::string key = lower_ascii(trim_copy(pair.first.Scalar()));
       if (!is_known_key(key, false)) continue;

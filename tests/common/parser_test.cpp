@@ -357,6 +357,33 @@ TEST_CASE("long lists are de-duplicated too, in their order", "[parser]") {
   CHECK(e.tags == expected);
 }
 
+TEST_CASE("YAML merge keys fill in what the mapping does not set", "[parser]") {
+  const ParseResult r = md(
+      "---\nid: m\ntitle: Own title\n"
+      "base: &b {title: Base title, status: confirmed, importance: 7}\n"
+      "<<: *b\n"
+      "more: &c {tags: [x], status: other}\n"
+      "extra: &d {actors: [A]}\n"
+      "sources:\n  - &s {outlet: Wire, url: 'https://x.example'}\n"
+      "  - {<<: *s, outlet: Other}\n---\nbody\n");
+  REQUIRE(r.event);
+  CHECK(r.diagnostics.empty());
+  CHECK(r.event->title == "Own title");  // set by the mapping itself
+  CHECK(r.event->status == "confirmed");
+  CHECK(r.event->importance == 7);
+  REQUIRE(r.event->sources.size() == 2);
+  CHECK(r.event->sources[1].outlet == "Other");
+  CHECK(r.event->sources[1].url == "https://x.example");
+  // A list of bases: the first one that sets a key wins.
+  const Event& e = event_of(md("---\ntitle: T\n<<: [{status: first, tags: [a]}, "
+                               "{status: second, actors: [B]}]\n---\n"));
+  CHECK(e.status == "first");
+  CHECK(e.tags == Strings{"a"});
+  CHECK(e.actors == Strings{"B"});
+  // A quoted "<<" is an ordinary (unknown) key.
+  CHECK(event_of(md("---\ntitle: T\n\"<<\": {status: no}\n---\n")).status.empty());
+}
+
 TEST_CASE("lanes come from capture_lanes, capture_lane and lane", "[parser]") {
   const ParseResult r =
       md("---\ntitle: T\n"
