@@ -8,9 +8,16 @@
 namespace tlsearch::cli {
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
+  // An empty --db (a script's unset variable) must not fall back to the
+  // default index, where `index` would then write.
   app.add_option("--db", options.db,
                  "Index folder (default: $TLSEARCH_DB, else "
-                 "~/.local/share/tlsearch/index)");
+                 "~/.local/share/tlsearch/index)")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return value.empty() ? std::string("the path is empty ('')") : std::string();
+          },
+          "PATH"));
   app.add_option("--color", options.color, "Colour output: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("--json", options.json, "Machine-readable JSON output");

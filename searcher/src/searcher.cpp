@@ -431,6 +431,12 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
                     "with `tlsearch index --db " +
                     db_path.string() + " FOLDER`");
   } catch (const Xapian::Error& e) {
+    // Xapian reads a file as a stub listing databases: an event file given
+    // as --db failed with "Bad line".
+    if (fs::is_regular_file(db_path, ec) && e.get_type() == std::string("DatabaseOpeningError"))
+      throw Error(ErrorKind::kDatabase,
+                  db_path.string() + " is a file, not a tlsearch index (an index is a "
+                                     "folder); point --db at the folder `tlsearch index` wrote");
     throw Error(ErrorKind::kDatabase, "cannot open index " + db_path.string() +
                                           ": " + e.get_description());
   }

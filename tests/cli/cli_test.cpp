@@ -245,6 +245,26 @@ TEST_CASE("regression: search prints a title as written, markup and entities inc
   CHECK(search.out.find("1. Use <mark>tags</mark> &amp; more\n") != std::string::npos);
 }
 
+TEST_CASE("regression: --db must name an index folder, never nothing or a file", "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/e.md", "---\ntitle: Some event\n---\nword\n");
+  // An empty --db (a script's unset variable) once meant the home index.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--db", "", "word"},
+        std::vector<std::string>{"--db", "", "index", (dir / "tl").string()}}) {
+    Output o = run(args);
+    CHECK(o.status == 2);
+    CHECK(o.err.find("--db: the path is empty ('')") != std::string::npos);
+  }
+  Output o = run({"--db", (dir / "tl/e.md").string(), "word"});
+  CHECK(o.status == 2);
+  CHECK(o.err.find("is a file, not a tlsearch index") != std::string::npos);
+  CHECK(o.err.find("Bad line") == std::string::npos);
+  o = run({"--db", (dir / "tl").string(), "word"});
+  CHECK(o.status == 2);
+  CHECK(o.err.find("is not a tlsearch index") != std::string::npos);
+}
+
 TEST_CASE("regression: index '' names the empty path", "[cli]") {
   TempDir dir;
   Output o = run({"--db", (dir / "db").string(), "index", ""});
