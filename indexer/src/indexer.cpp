@@ -46,6 +46,7 @@ struct Walk {
   // looked at: what was indexed from them is kept, as an unreadable file's
   // last version is, not removed.
   std::vector<std::string> unreadable;
+  std::string index_dir;  // the index's own folder, if inside a walked one
 };
 
 Diagnostic file_error(const std::string& path, const std::string& message) {
@@ -135,7 +136,7 @@ void walk_directory(const fs::path& root, Walk& walk) {
     // Symlinked folders are not followed (no loops, no escaping the tree);
     // a real folder is entered unless hidden (.git, .obsidian...).
     if (!is_link && entry.is_directory(type_ec)) {
-      if ((!name.empty() && name[0] == '.') ||
+      if ((!name.empty() && name[0] == '.') || entry.path() == walk.index_dir ||
           unreadable_folder(entry.path().string(), walk))
         it.disable_recursion_pending();
       continue;
@@ -148,8 +149,12 @@ void walk_directory(const fs::path& root, Walk& walk) {
   }
 }
 
-Walk walk_inputs(const std::vector<fs::path>& inputs) {
+Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
   Walk walk;
+  // An index kept inside the timeline folder is no part of the timeline.
+  std::error_code db_ec;
+  walk.index_dir = fs::absolute(db_path, db_ec).lexically_normal().string();
+  while (walk.index_dir.size() > 1 && walk.index_dir.back() == '/') walk.index_dir.pop_back();
   for (const auto& input : inputs) {
     std::error_code ec;
     fs::path absolute = fs::absolute(input, ec).lexically_normal();
@@ -771,7 +776,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
 
   IndexSummary summary;
   Run run(options, summary);
-  Walk walk = walk_inputs(inputs);
+  Walk walk = walk_inputs(inputs, options.db_path);
 
   const std::string db_path = options.db_path.string();
   std::optional<Xapian::WritableDatabase> db;

@@ -55,6 +55,22 @@ void touch_later(const std::filesystem::path& p) {
 
 }  // namespace
 
+TEST_CASE("an index kept inside the timeline folder is not walked", "[indexer]") {
+  TempDir dir;
+  write_file(dir / "tl/one.md", simple("one", "First event"));
+  write_file(dir / "tl/two.md", simple("two", "Second event"));
+  // Spelled as users do: relative, with a trailing slash, from inside.
+  for (const auto& db : {dir / "tl" / "index", dir / "tl" / "sub" / ".." / "index" / ""}) {
+    for (int pass = 0; pass < 2; ++pass) {
+      Run run = index(db, {dir / "tl"});
+      INFO(db << " pass " << pass);
+      CHECK(run.summary.skipped == 0);
+      CHECK(run.summary.skip_reasons.empty());
+      CHECK(run.summary.documents == 2);
+    }
+  }
+}
+
 TEST_CASE("a first run adds every event and reports what it skipped", "[indexer]") {
   TempDir dir;
   write_file(dir / "tl/one.md", simple("one", "First event"));
