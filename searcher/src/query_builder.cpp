@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <memory>
@@ -41,6 +42,12 @@ class IdFieldProcessor : public Xapian::FieldProcessor {
   }
 };
 
+// Every document, as a query of its own. Never Xapian::Query::MatchAll: that
+// is one static object whose reference count is not atomic, so copies made
+// by searches in several threads at once corrupted it (the HTTP server and
+// C API programs crashed on browsing requests).
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 Xapian::Query date_range_query(std::optional<std::int64_t> low,
                                std::optional<std::int64_t> high) {
   auto ser = [](std::int64_t v) {
@@ -53,7 +60,7 @@ Xapian::Query date_range_query(std::optional<std::int64_t> low,
     return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, ser(*low));
   if (high)
     return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, ser(*high));
-  return Xapian::Query::MatchAll;
+  return match_all();
 }
 
 // A malformed date or importance met by a processor. Xapian 1.4's query
@@ -62,6 +69,14 @@ Xapian::Query date_range_query(std::optional<std::int64_t> low,
 // nothing; parse_query_text() then degrades the query as if the parser had
 // rejected it.
 using FieldProblem = std::shared_ptr<std::string>;
+// Notices about a query that is read as written but cannot match
+// (`importance:11`): the query is kept, the user told why it finds nothing.
+using FieldNotes = std::shared_ptr<std::vector<std::string>>;
+
+void note_importance_range(const FieldNotes& notes, const std::string& written) {
+  const std::string note = "importance runs from 1 to 10, so '" + written + "' matches nothing";
+  if (std::find(notes->begin(), notes->end(), note) == notes->end()) notes->push_back(note);
+}
 
 // The comparison a field value starts with (`date:>2020`, `importance:<=3`),
 // removed from `value`; kEqual when there is none.
@@ -148,8 +163,8 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
 // `importance:7..10` is Xapian's NumberRangeProcessor.
 class ImportanceFieldProcessor : public Xapian::FieldProcessor {
  public:
-  explicit ImportanceFieldProcessor(FieldProblem problem)
-      : problem_(std::move(problem)) {}
+  ImportanceFieldProcessor(FieldProblem problem, FieldNotes notes)
+      : problem_(std::move(problem)), notes_(std::move(notes)) {}
   Xapian::Query operator()(const std::string& field_value) override {
     std::string value = field_value;
     const Comparison comparison = take_comparison(value);
@@ -166,6 +181,12 @@ class ImportanceFieldProcessor : public Xapian::FieldProcessor {
       return Xapian::Query::MatchNothing;
     }
     const int n = std::stoi(value);
+    const bool none = (comparison == Comparison::kEqual && (n < 1 || n > 10)) ||
+                      (comparison == Comparison::kGreater && n >= 10) ||
+                      (comparison == Comparison::kGreaterEqual && n > 10) ||
+                      (comparison == Comparison::kLess && n <= 1) ||
+                      (comparison == Comparison::kLessEqual && n < 1);
+    if (none) note_importance_range(notes_, "importance:" + field_value);
     auto at_least = [](int low) {
       return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotImportance,
                            Xapian::sortable_serialise(low));
@@ -188,6 +209,39 @@ class ImportanceFieldProcessor : public Xapian::FieldProcessor {
 
  private:
   FieldProblem problem_;
+  FieldNotes notes_;
+};
+
+// `importance:7..10`: Xapian's number ranges, with a notice when the range
+// lies outside 1..10.
+class ImportanceRangeProcessor : public Xapian::NumberRangeProcessor {
+ public:
+  ImportanceRangeProcessor(FieldProblem problem, FieldNotes notes)
+      : Xapian::NumberRangeProcessor(schema::kSlotImportance, "importance:"),
+        problem_(std::move(problem)),
+        notes_(std::move(notes)) {}
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    auto number = [](const std::string& text) -> std::optional<double> {
+      if (text.empty() || text.size() > 12) return std::nullopt;
+      char* stop = nullptr;
+      const double v = std::strtod(text.c_str(), &stop);
+      if (stop != text.c_str() + text.size()) return std::nullopt;
+      return v;
+    };
+    const auto low = number(begin), high = number(end);
+    if (low && high && *low > *high) {
+      if (problem_->empty())
+        *problem_ = "importance range '" + begin + ".." + end + "' ends before it starts";
+      return Xapian::Query::MatchNothing;
+    }
+    if ((low && *low > 10) || (high && *high < 1))
+      note_importance_range(notes_, "importance:" + begin + ".." + end);
+    return Xapian::NumberRangeProcessor::operator()(begin, end);
+  }
+
+ private:
+  FieldProblem problem_;
+  FieldNotes notes_;
 };
 
 const char* const kStopwords[] = {
@@ -196,7 +250,7 @@ const char* const kStopwords[] = {
     "to",   "was",  "were", "with"};
 
 void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
-               const FieldProblem& field_problem) {
+               const FieldProblem& field_problem, const FieldNotes& field_notes) {
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
   // Every word is looked up by its stem under the field's "Z" prefix, as
@@ -223,11 +277,10 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_boolean_prefix("id", (new IdFieldProcessor)->release());
   qp.add_boolean_prefix("date", (new DateFieldProcessor(field_problem))->release());
   qp.add_boolean_prefix("importance",
-                        (new ImportanceFieldProcessor(field_problem))->release());
+                        (new ImportanceFieldProcessor(field_problem, field_notes))->release());
   qp.add_rangeprocessor((new DateRangeProcessor(field_problem))->release());
   qp.add_rangeprocessor(
-      (new Xapian::NumberRangeProcessor(schema::kSlotImportance, "importance:"))
-          ->release());
+      (new ImportanceRangeProcessor(field_problem, field_notes))->release());
 }
 
 constexpr unsigned kFlags =
@@ -410,7 +463,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
                     " bytes; the limit is " + std::to_string(kMaxQueryBytes) + ")");
   std::string clean = sanitize_utf8(text);
   if (clean.find_first_not_of(" \t\r\n") == std::string::npos) {
-    parsed.query = Xapian::Query::MatchAll;
+    parsed.query = match_all();
     return parsed;
   }
   parsed.empty = false;
@@ -428,12 +481,14 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   }
   Xapian::QueryParser qp;
   auto field_problem = std::make_shared<std::string>();
-  configure(qp, db, field_problem);
+  auto field_notes = std::make_shared<std::vector<std::string>>();
+  configure(qp, db, field_problem, field_notes);
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     clean = normalize_field_names(clean, parsed.notices);
     parsed.query = qp.parse_query(rewrite_exclusions(clean), kFlags);
     if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
+    parsed.notices.insert(parsed.notices.end(), field_notes->begin(), field_notes->end());
   } catch (const Xapian::QueryParserError& e) {
     parsed.degraded = true;
     parsed.notices.push_back("query syntax not understood (" + e.get_msg() +

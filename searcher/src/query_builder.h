@@ -23,7 +23,7 @@ inline constexpr Xapian::termcount kMaxWildcardExpansion = 500;
 // limit) made one search take 10 s. Past this, `*` is searched literally.
 inline constexpr std::size_t kMaxWildcards = 16;
 
-// The parsed query string. `query` is MatchAll for an empty string.
+// The parsed query string. `query` matches every document for an empty string.
 struct ParsedQuery {
   Xapian::Query query;
   bool empty = true;              // no query text: browsing

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "fixture.h"
 #include "tlsearch/error.h"
@@ -155,6 +158,24 @@ TEST_CASE("date and importance comparisons: >, >=, < and <=", "[search][syntax]"
     INFO(none);
     CHECK(total(none) == 0);
   }
+  // Importance runs from 1 to 10: a value or range outside it finds nothing
+  // and says why, without dropping the rest of the query.
+  for (const char* outside : {"importance:11", "importance:0", "importance:>=11",
+                              "importance:>10", "importance:<1", "importance:<=0",
+                              "importance:11..20", "importance:..0", "footage importance:11"}) {
+    INFO(outside);
+    const auto r = s.search(query(outside));
+    CHECK(r.total == 0);
+    REQUIRE(r.notices.size() == 1);
+    CHECK(r.notices[0].find("importance runs from 1 to 10") != std::string::npos);
+  }
+  for (const char* inside : {"importance:10..20", "importance:>=1", "importance:..1"})
+    CHECK(s.search(query(inside)).notices.empty());
+  // A reversed range is reported as a date's is, not as "no searchable words".
+  const auto reversed = s.search(query("importance:8..6"));
+  CHECK(reversed.total == 0);
+  REQUIRE(!reversed.notices.empty());
+  CHECK(reversed.notices.front().find("'8..6' ends before it starts") != std::string::npos);
 }
 
 TEST_CASE("a malformed date or importance matches nothing and says what is expected",
@@ -578,6 +599,32 @@ TEST_CASE("a word or value matches whether its accents are composed or not",
   CHECK(facet_string(r, "lanes") == "lanes:" + nfc + "=2");
   // Ids compare without case in any script, composed or not.
   CHECK(s.find_events("\u00E9TE\u0301-\u0438\u0434").size() == 1);
+}
+
+TEST_CASE("regression: searchers in several threads at once, browsing", "[search][threads]") {
+  // Each thread has its own Searcher, as the header allows. Browsing (no
+  // words) once shared Xapian's static MatchAll query between threads,
+  // whose reference count is not atomic: the HTTP server and C API
+  // programs crashed with a few concurrent requests.
+  test::Timeline t;
+  std::atomic<std::size_t> wrong{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      Searcher s = t.searcher();
+      for (int n = 0; n < 1500; ++n) {
+        SearchRequest request;
+        request.limit = 1;
+        request.facet_limit = 0;
+        if ((n + i) % 3 == 1) request.lanes = {"Surveillance Infrastructure"};
+        if ((n + i) % 3 == 2) request.query = "-wiretap";
+        const std::size_t expected = (n + i) % 3 == 0 ? 8 : (n + i) % 3 == 1 ? 4 : 7;
+        if (s.search(request).total != expected) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("opening a missing index explains how to make one", "[search]") {
