@@ -244,6 +244,7 @@ struct HttpServer::Impl {
   httplib::Server http;
   std::vector<std::pair<const server::Asset*, std::string>> assets;  // with ETags
   int port = -1;
+  int listen_socket = -1;  // the last socket httplib made to bind
 
   std::mutex state_mutex;
   bool stopped = false;
@@ -340,9 +341,10 @@ void HttpServer::Impl::setup() {
   }
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
   // a second server share the port silently instead of failing to start.
-  http.set_socket_options([](socket_t sock) {
+  http.set_socket_options([this](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket = sock;
   });
   // Headers and body go out in separate writes; without TCP_NODELAY the
   // second waits for the client's delayed ACK (40 ms on Linux).
@@ -490,6 +492,10 @@ int HttpServer::bind() {
     throw Error(ErrorKind::kIo, "cannot listen on " + o.host + " port " +
                                     std::to_string(o.port) + why);
   }
+  // httplib 0.11 listens with a backlog of 5: a burst of new connections
+  // overflowed it and waited out TCP's SYN retries (1, 3, 7... s). Linux
+  // takes a second listen() on the bound socket as a new backlog.
+  if (impl_->listen_socket >= 0) ::listen(impl_->listen_socket, SOMAXCONN);
   impl_->port = port;
   return port;
 }
