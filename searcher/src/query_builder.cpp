@@ -9,6 +9,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "tlsearch/error.h"
@@ -608,9 +609,15 @@ std::optional<Xapian::Query> facet_filter(schema::Facet facet,
                                           const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
   const auto& info = schema::facet_info(facet);
+  if (values.size() > kMaxFilterValues)
+    throw Error(ErrorKind::kUsage, std::string(info.field) + ": too many values (" +
+                                       std::to_string(values.size()) + "; the limit is " +
+                                       std::to_string(kMaxFilterValues) + ")");
+  std::unordered_set<std::string> seen;
   for (const auto& value : values) {
     std::string key = facet_key(value);
-    if (!key.empty()) terms.emplace_back(schema::boolean_term(info.term_prefix, key));
+    if (!key.empty() && seen.insert(key).second)
+      terms.emplace_back(schema::boolean_term(info.term_prefix, key));
   }
   if (values.empty()) return std::nullopt;
   if (terms.empty()) return Xapian::Query::MatchNothing;

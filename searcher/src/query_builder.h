@@ -22,6 +22,9 @@ inline constexpr Xapian::termcount kMaxWildcardExpansion = 500;
 // kMaxWildcardExpansion terms, and 2,000 of them (`a* a* …` fits the length
 // limit) made one search take 10 s. Past this, `*` is searched literally.
 inline constexpr std::size_t kMaxWildcards = 16;
+// Most values one facet filter takes (`--lane` repeated, an MCP list):
+// 16,000 values once made one search take 5 s inside Xapian's OR.
+inline constexpr std::size_t kMaxFilterValues = 1024;
 
 // The parsed query string. `query` matches every document for an empty string.
 struct ParsedQuery {

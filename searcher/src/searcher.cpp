@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <array>
 #include <memory>
+#include <unordered_set>
 
 #include <sys/stat.h>
 
@@ -208,12 +209,18 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   FacetCounts counts;
   counts.name = info.name;
   counts.distinct = tally.size();
-  std::vector<std::string> selected;
+  // Each selected value once (by key, first spelling kept), looked up in a
+  // set: a filter of thousands of values (an MCP client's list) took
+  // quadratic time, and a value given twice was listed twice.
+  std::vector<std::pair<std::string, std::string>> selected;  // key, as given
+  std::unordered_set<std::string> selected_keys;
   if (selected_values)
-    for (const auto& v : *selected_values) selected.push_back(facet_key(v));
-  auto is_selected = [&](const std::string& key) {
-    return std::find(selected.begin(), selected.end(), key) != selected.end();
-  };
+    for (const auto& v : *selected_values) {
+      std::string key = facet_key(v);
+      if (!key.empty() && selected_keys.insert(key).second)
+        selected.emplace_back(std::move(key), display_label(v));
+    }
+  auto is_selected = [&](const std::string& key) { return selected_keys.count(key) > 0; };
   // Rank references, not copies: a broad query has thousands of actors and
   // tags, of which only `limit` (plus selected ones) are returned.
   struct Ref {
@@ -249,11 +256,11 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
     for (const auto& r : rest) emit(r);
   }
   // A selected value with no match left still shows, so it can be removed.
-  for (const auto& key : selected) {
-    if (key.empty() || tally.contains(key)) continue;
+  for (const auto& [key, label] : selected) {
+    if (tally.contains(key)) continue;
     FacetValue v;
     v.key = key;
-    v.value = key;
+    v.value = label;
     v.selected = true;
     counts.values.push_back(v);
   }

@@ -627,6 +627,35 @@ TEST_CASE("regression: searchers in several threads at once, browsing", "[search
   CHECK(wrong == 0);
 }
 
+TEST_CASE("a filter value given twice counts once, and over 1,024 values are refused", "[search][facets]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  SearchRequest request;
+  request.limit = 0;
+  request.lanes = {"No Such Lane", "no-such lane", "NO SUCH LANE", "Financial Capture",
+                   "financial capture"};
+  const auto r = s.search(request);
+  CHECK(r.total == 1);
+  // Lane counts ignore the lane filter (disjunctive); the unmatched
+  // selected value is listed once, as first spelled.
+  const std::string lanes = facet_string(r, "lanes");
+  CHECK(lanes.find("lanes:Financial Capture=1") != std::string::npos);
+  CHECK(lanes.find("No Such Lane") == lanes.rfind("No Such Lane"));
+  REQUIRE(lanes.size() > 21);
+  CHECK(lanes.substr(lanes.size() - 21) == "|lanes:No Such Lane=0");
+  request.lanes.assign(1024, "Financial Capture");  // the documented limit
+  CHECK(s.search(request).total == 1);
+  request.lanes.push_back("one more");
+  try {
+    s.search(request);
+    FAIL("a filter of " << request.lanes.size() << " values was taken");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kUsage);
+    CHECK(std::string(e.what()).find("lane: too many values (1025; the limit is 1024)") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("opening a missing index explains how to make one", "[search]") {
   test::TempDir dir;
   try {
