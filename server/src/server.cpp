@@ -15,6 +15,7 @@
 #include <mutex>
 #include <new>
 #include <thread>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -144,9 +145,32 @@ std::string etag_of(const server::Asset& asset) {
     hash ^= asset.data[i];
     hash *= 1099511628211ull;
   }
+  // Weak: httplib may send the asset gzip- or brotli-compressed, and a
+  // strong tag names one exact byte sequence.
   char text[24];
-  std::snprintf(text, sizeof text, "\"%016llx\"", static_cast<unsigned long long>(hash));
+  std::snprintf(text, sizeof text, "W/\"%016llx\"", static_cast<unsigned long long>(hash));
   return text;
+}
+
+// If-None-Match, compared weakly (RFC 9110 13.1.2): `*`, or any tag of the
+// list equal to `etag` once `W/` is set aside.
+bool none_match(const std::string& header, const std::string& etag) {
+  auto opaque = [](std::string_view tag) {
+    if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
+    return tag;
+  };
+  const std::string_view ours = opaque(etag);
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    std::size_t end = header.find(',', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string_view tag(header.data() + pos, end - pos);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag == "*" || opaque(tag) == ours) return true;
+    pos = end + 1;
+  }
+  return false;
 }
 
 // Time each request took, for the log line: set when routing starts, read
@@ -305,11 +329,13 @@ void HttpServer::Impl::serve_asset(const Request& req, Response& res) {
     if (path != asset->path) continue;
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "no-cache");
+    res.set_header("Vary", "Accept-Encoding");
     if (std::string(asset->content_type).rfind("text/html", 0) == 0) {
       res.set_header("Content-Security-Policy", kPageSecurityPolicy);
       res.set_header("X-Frame-Options", "DENY");
     }
-    if (req.get_header_value("If-None-Match") == etag) {
+    if (req.has_header("If-None-Match") &&
+        none_match(req.get_header_value("If-None-Match"), etag)) {
       res.status = 304;
       return;
     }

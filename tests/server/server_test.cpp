@@ -202,7 +202,7 @@ TEST_CASE("healthz and search answer with the CLI's JSON", "[server]") {
   CHECK(result == direct);
 }
 
-TEST_CASE("facets are disjunctive over HTTP; filters combine", "[server][facets]") {
+TEST_CASE("facets are disjunctive over HTTP, filters combine", "[server][facets]") {
   Served served;
   json all = served.get_json("/api/search");
   CHECK(all["total"] == 4);
@@ -345,10 +345,22 @@ TEST_CASE("the page and its files are served from the binary, nothing else",
   CHECK(script->get_header_value("Content-Type").rfind("text/javascript", 0) == 0);
   const std::string etag = script->get_header_value("ETag");
   CHECK(!etag.empty());
+  CHECK(etag.rfind("W/\"", 0) == 0);  // the same for compressed copies
+  CHECK(script->get_header_value("Vary") == "Accept-Encoding");
   auto again = served.get("/app.js", {{"If-None-Match", etag}});
   REQUIRE(again);
   CHECK(again->status == 304);
   CHECK(again->body.empty());
+  // Lists, `*` and the tag without W/ match as well (weak comparison).
+  for (const std::string& header : {"\"other\", " + etag, std::string("*"), etag.substr(2)}) {
+    INFO(header);
+    auto cached = served.get("/app.js", {{"If-None-Match", header}});
+    REQUIRE(cached);
+    CHECK(cached->status == 304);
+  }
+  auto changed = served.get("/app.js", {{"If-None-Match", "W/\"0000000000000000\""}});
+  REQUIRE(changed);
+  CHECK(changed->status == 200);
 
   // Traversal attempts, sent raw so no client tidies the path first.
   const std::string secret = "tlsearch-secret-" + std::to_string(::getpid());
@@ -519,7 +531,7 @@ TEST_CASE("the request log has no made-up times for requests refused early",
   CHECK(refused == 1);
 }
 
-TEST_CASE("a missing index fails at start; a busy port says so", "[server][errors]") {
+TEST_CASE("a missing index fails at start, a busy port says so", "[server][errors]") {
   TempDir dir;
   tlsearch::ServeOptions options;
   options.db_path = dir / "nothing";
