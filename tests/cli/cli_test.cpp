@@ -108,7 +108,7 @@ TEST_CASE("exit codes: 1 for no hits, 2 for errors, no stack traces", "[cli]") {
   CHECK(nofolder.err.find("absent") != std::string::npos);
 }
 
-TEST_CASE("an unquoted -word says how to exclude it; -- and quotes both work", "[cli]") {
+TEST_CASE("an unquoted -word says how to exclude it, -- and quotes both work", "[cli]") {
   TempDir dir;
   std::string db = (dir / "db").string();
   REQUIRE(run({"--db", db, "index", (source_dir() / "seeds").string(), "-q"}).status == 0);

@@ -142,10 +142,12 @@ TEST_CASE("every --format lists the hits of --format json", "[format]") {
   }
 }
 
-TEST_CASE("csv quotes commas, quotes and line breaks; unknown importance is empty",
+TEST_CASE("csv quotes commas, quotes and line breaks, unknown importance is empty",
           "[format]") {
   TempDir dir;
-  tlsearch::test::write_file(dir / "tl/odd.md",
+  // A line break reaches a CSV field through a file name (a title's line
+  // breaks are folded to spaces when it is read).
+  tlsearch::test::write_file(dir / "tl/odd\nname.md",
                              "---\n"
                              "id: odd-one\n"
                              "title: \"Zebra says \\\"no\\\", twice\\nthen leaves\"\n"
@@ -159,7 +161,8 @@ TEST_CASE("csv quotes commas, quotes and line breaks; unknown importance is empt
   auto records = parse_csv(o.out);
   REQUIRE(records.size() == 2);
   CHECK(records[1][0] == "odd-one");
-  CHECK(records[1][1] == "Zebra says \"no\", twice\nthen leaves");
+  CHECK(records[1][1] == "Zebra says \"no\", twice then leaves");
+  CHECK(records[1][4] == (dir / "tl/odd\nname.md").string());
   CHECK(records[1][3].empty());
   CHECK(records[1][8] == "a, b; c");
 }

@@ -233,7 +233,7 @@ TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax
   CHECK(total("footage -police") == total("footage NOT police"));
 }
 
-TEST_CASE("field names as the front matter spells them, in any case; unknown ones noted",
+TEST_CASE("field names as the front matter spells them, in any case, unknown ones noted",
           "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
@@ -558,7 +558,7 @@ TEST_CASE("facet value search finds values by word prefix", "[search][facets]") 
   CHECK_THROWS_AS(s.facet_values("colour", "", 10), Error);
 }
 
-TEST_CASE("find_events by id and by path; stats", "[search]") {
+TEST_CASE("find_events by id and by path, stats", "[search]") {
   test::Timeline t;
   Searcher s = t.searcher();
   auto events = s.find_events("BANK-RUN");
