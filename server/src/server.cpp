@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -487,10 +488,50 @@ void HttpServer::Impl::setup() {
   });
 }
 
+// What a browser sends as Origin: `*` aside, scheme://host[:port] with no
+// path, no trailing slash, no space or control character. Anything else
+// could never match (`https://a.example/`), or would write headers of its
+// own into every response (a CR LF inside the value).
+bool valid_origin(const std::string& origin) {
+  if (origin == "*") return true;
+  const std::size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string::npos || scheme_end == 0) return false;
+  for (std::size_t i = 0; i < scheme_end; ++i) {
+    const char c = origin[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'))
+      return false;
+  }
+  const std::string host = origin.substr(scheme_end + 3);
+  if (host.empty()) return false;
+  for (const char c : host) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F || c == '/' || c == ',' || c == '?' || c == '#' || c == '\\')
+      return false;
+  }
+  return true;
+}
+
 HttpServer::HttpServer(ServeOptions options) {
   if (options.port < 0 || options.port > 65535)
     throw Error(ErrorKind::kUsage,
                 "port must be from 0 to 65535, not " + std::to_string(options.port));
+  if (!options.cors_origin.empty() && !valid_origin(options.cors_origin)) {
+    std::string shown;  // control characters escaped
+    for (const char c : options.cors_origin) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7F) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02X", u);
+        shown += hex;
+      } else {
+        shown += c;
+      }
+    }
+    throw Error(ErrorKind::kUsage,
+                "cors: '" + shown +
+                    "' is not an origin (expected * or scheme://host[:port], such as "
+                    "https://tools.example, without a path or a trailing slash)");
+  }
   // Open the index once now, so a wrong --db fails at start, not on the
   // first request.
   Searcher check(options.db_path);

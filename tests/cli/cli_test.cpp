@@ -26,7 +26,7 @@ Output run(const std::vector<std::string>& args, const std::string& env = "") {
 
 }  // namespace
 
-TEST_CASE("--help and --version", "[cli]") {
+TEST_CASE("the command prints its help and version", "[cli]") {
   Output help = run({"--help"});
   CHECK(help.status == 0);
   CHECK(help.out.find("index") != std::string::npos);

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../test_support.h"
+#include "tlsearch/error.h"
 #include "tlsearch/indexer.h"
 #include "tlsearch/output.h"
 #include "tlsearch/searcher.h"
@@ -378,6 +379,38 @@ TEST_CASE("the page and its files are served from the binary, nothing else",
     CHECK((status == 404 || status == 400));
     CHECK(response.find(secret) == std::string::npos);
     CHECK(response.find("root:") == std::string::npos);
+  }
+}
+
+TEST_CASE("serve --cors takes * or an origin, nothing a browser could not send", "[server][cors]") {
+  TempDir dir;
+  write_events(dir / "events");
+  index_folder(dir / "events", dir / "db");
+  for (const char* bad : {"https://a.example/", "https://a\r\nX-Injected: 1",
+                          "https://a, https://b", "not a url", "://host", "https://",
+                          "https://a.example/path"}) {
+    INFO(bad);
+    tlsearch::ServeOptions options;
+    options.db_path = dir / "db";
+    options.port = 0;
+    options.cors_origin = bad;
+    try {
+      tlsearch::HttpServer server(options);
+      FAIL("took --cors " << bad);
+    } catch (const tlsearch::Error& e) {
+      CHECK(e.kind() == tlsearch::ErrorKind::kUsage);
+      const std::string what = e.what();
+      CHECK(what.find("is not an origin") != std::string::npos);
+      CHECK(what.find('\r') == std::string::npos);
+    }
+  }
+  for (const char* good : {"*", "https://tools.example", "http://localhost:3000"}) {
+    INFO(good);
+    tlsearch::ServeOptions options;
+    options.db_path = dir / "db";
+    options.port = 0;
+    options.cors_origin = good;
+    CHECK_NOTHROW(tlsearch::HttpServer(options));
   }
 }
 
