@@ -120,7 +120,7 @@ json tool_definitions() {
       {"description",
        "The whole event with this id: title, date, importance, status, lanes, actors, "
        "tags, location, description, notes, sources (title, url, outlet, date, tier), "
-       "wikilinks and the Markdown body, cut at max_chars characters."},
+       "wikilinks and the Markdown body, cut after max_chars characters (Unicode code points)."},
       {"inputSchema",
        {{"type", "object"},
         {"properties",
@@ -221,11 +221,15 @@ class Arguments {
 };
 
 // Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence.
-std::string cut_utf8(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
+// The byte length of the first `max` characters (code points) of UTF-8
+// `text`; text.size() when it has no more than that.
+std::size_t utf8_prefix(const std::string& text, std::size_t max) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // continuation
+    if (chars++ == max) return i;
+  }
+  return text.size();
 }
 
 }  // namespace
@@ -337,12 +341,15 @@ struct Server::Impl {
     for (const Event& event : events) {
       json e = event_to_json(event);
       auto body = e.find("body");
-      if (max_chars > 0 && body != e.end() && body->is_string() &&
-          body->get_ref<const std::string&>().size() > static_cast<std::size_t>(max_chars)) {
-        const std::size_t full = body->get_ref<const std::string&>().size();
-        *body = cut_utf8(body->get<std::string>(), static_cast<std::size_t>(max_chars));
-        e["body_truncated"] = true;
-        e["body_bytes"] = full;
+      if (max_chars > 0 && body != e.end() && body->is_string()) {
+        const std::string& text = body->get_ref<const std::string&>();
+        const std::size_t full = text.size();
+        const std::size_t cut = utf8_prefix(text, static_cast<std::size_t>(max_chars));
+        if (cut < full) {
+          *body = text.substr(0, cut);
+          e["body_truncated"] = true;
+          e["body_bytes"] = full;
+        }
       }
       list.push_back(std::move(e));
     }
@@ -444,7 +451,9 @@ struct Server::Impl {
     const std::string method = method_it->get<std::string>();
 
     json params = json::object();
-    if (auto p = message.find("params"); p != message.end() && !p->is_null()) {
+    // JSON-RPC 2.0: params, when present, is a structured value (for MCP an
+    // object); null is not one.
+    if (auto p = message.find("params"); p != message.end()) {
       if (!p->is_object())
         return has_id ? error_reply(id, kInvalidParams, "params must be an object") : json();
       params = *p;

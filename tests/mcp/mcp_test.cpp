@@ -277,8 +277,15 @@ TEST_CASE("mcp: search, get_event and list_facet_values agree with the command l
   CHECK(event["events"][0]["body"].get<std::string>().size() > 200);
   CHECK(!event["events"][0].contains("body_truncated"));
   json cut = structured(mcp.call(6, "get_event", {{"id", id}, {"max_chars", 50}}));
-  CHECK(cut["events"][0]["body"].get<std::string>().size() <= 50);
+  const std::string full_body = event["events"][0]["body"].get<std::string>();
+  const std::string cut_body = cut["events"][0]["body"].get<std::string>();
   CHECK(cut["events"][0]["body_truncated"] == true);
+  CHECK(cut["events"][0]["body_bytes"] == full_body.size());
+  // max_chars counts characters (code points), not bytes.
+  std::size_t chars = 0;
+  for (unsigned char c : cut_body) chars += (c & 0xC0) != 0x80;
+  CHECK(chars == 50);
+  CHECK(full_body.compare(0, cut_body.size(), cut_body) == 0);
 
   json lanes = structured(mcp.call(7, "list_facet_values",
                                    {{"facet", "lanes"}, {"prefix", "surv"}, {"limit", 5}}));
@@ -318,6 +325,7 @@ TEST_CASE("mcp: malformed messages get JSON-RPC errors and the server keeps answ
   expect_error(R"({"jsonrpc":"2.0","id":14,"method":"resources/list"})", -32601, 14);
   expect_error(R"({"jsonrpc":"2.0","id":"s-15","method":"nope"})", -32601, "s-15");
   expect_error(R"({"jsonrpc":"2.0","id":16,"method":"tools/call","params":"search"})", -32602, 16);
+  expect_error(R"({"jsonrpc":"2.0","id":116,"method":"tools/list","params":null})", -32602, 116);
   expect_error(R"({"jsonrpc":"2.0","id":17,"method":"tools/call","params":{}})", -32602, 17);
   expect_error(R"({"jsonrpc":"2.0","id":18,"method":"tools/call","params":{"name":5}})", -32602,
                18);
