@@ -82,8 +82,12 @@ void consider_file(const std::string& path, Walk& walk) {
     int err = errno;
     struct stat lst;
     if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      // Kept if indexed, as an unreadable file is: the link is still there,
+      // so the event may come back; deleting the link removes it.
       walk.problems.push_back(file_error(
-          path, err == ELOOP ? "symbolic link loop" : "broken symbolic link"));
+          path, err == ELOOP ? "symbolic link loop (the indexed version, if any, is kept)"
+                             : "broken symbolic link (the indexed version, if any, is kept)"));
+      walk.unreadable.push_back(path);
     } else {
       walk.problems.push_back(file_error(path, std::strerror(err)));
       if (err == EACCES) walk.unreadable.push_back(path);

@@ -55,6 +55,31 @@ void touch_later(const std::filesystem::path& p) {
 
 }  // namespace
 
+TEST_CASE("an event reached through a link that breaks is kept until the link goes",
+          "[indexer]") {
+  TempDir dir;
+  write_file(dir / "tl/one.md", simple("one", "First event"));
+  write_file(dir / "elsewhere/two.md", simple("two", "Linked event"));
+  std::filesystem::create_symlink(dir / "elsewhere/two.md", dir / "tl/two.md");
+  REQUIRE(index(dir / "db", {dir / "tl"}).summary.documents == 2);
+  std::filesystem::remove(dir / "elsewhere/two.md");
+  Run run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.errors == 1);
+  CHECK(run.summary.removed == 0);
+  CHECK(run.summary.documents == 2);
+  REQUIRE(run.diagnostics.size() == 1);
+  CHECK(run.diagnostics[0].message.find("broken symbolic link") != std::string::npos);
+  {
+    Searcher s(dir / "db");
+    CHECK(count(s, "linked") == 1);
+  }
+  std::filesystem::remove(dir / "tl/two.md");
+  run = index(dir / "db", {dir / "tl"});
+  CHECK(run.summary.errors == 0);
+  CHECK(run.summary.removed == 1);
+  CHECK(run.summary.documents == 1);
+}
+
 TEST_CASE("an index kept inside the timeline folder is not walked", "[indexer]") {
   TempDir dir;
   write_file(dir / "tl/one.md", simple("one", "First event"));
