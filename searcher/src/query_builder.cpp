@@ -480,6 +480,29 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
     for (char& c : clean)
       if (c == '*') c = ' ';
   }
+  {
+    // Xapian closes an open quote or bracket at the end of the query and
+    // drops a stray closing bracket; said, so a typo does not pass unseen.
+    std::size_t quotes = 0;
+    int depth = 0;
+    bool stray = false, quoted = false;
+    for (char c : clean) {
+      if (c == '"') {
+        ++quotes;
+        quoted = !quoted;
+      } else if (!quoted && c == '(') {
+        ++depth;
+      } else if (!quoted && c == ')') {
+        if (depth == 0) stray = true;
+        else --depth;
+      }
+    }
+    if (quotes % 2 == 1)
+      parsed.notices.push_back("a quote is not closed: the phrase runs to the end of the query");
+    if (depth > 0 || stray)
+      parsed.notices.push_back(depth > 0 ? "a bracket is not closed: it closes at the end of the query"
+                                         : "a closing bracket has no opening one: it was ignored");
+  }
   Xapian::QueryParser qp;
   auto field_problem = std::make_shared<std::string>();
   auto field_notes = std::make_shared<std::vector<std::string>>();

@@ -269,6 +269,27 @@ TEST_CASE("field names as the front matter spells them, in any case, unknown one
   }
 }
 
+TEST_CASE("an open quote or bracket is closed at the end, with a notice", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  const std::pair<const char*, const char*> cases[] = {
+      {"\"camera footage", "a quote is not closed"},
+      {"(footage OR wiretap", "a bracket is not closed"},
+      {"footage)", "a closing bracket has no opening one"},
+  };
+  for (const auto& [q, notice] : cases) {
+    INFO(q);
+    const auto r = s.search(query(q));
+    CHECK(r.total > 0);
+    REQUIRE(r.notices.size() == 1);
+    CHECK(r.notices[0].find(notice) != std::string::npos);
+  }
+  CHECK(hit_ids(s.search(query("\"camera footage"))) ==
+        hit_ids(s.search(query("\"camera footage\""))));
+  for (const char* fine : {"\"camera footage\"", "(footage OR wiretap) police", "\"a (b\""})
+    CHECK(s.search(query(fine)).notices.empty());
+}
+
 TEST_CASE("a query the parser rejects degrades to words with a notice", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
