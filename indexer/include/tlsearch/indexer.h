@@ -62,7 +62,7 @@ struct IndexSummary {
   std::size_t skipped = 0;    // not event files, or Markdown without front matter
   std::size_t errors = 0;     // files that could not be read as events
   std::size_t warnings = 0;   // warnings (the files were still indexed)
-  std::size_t duplicate_ids = 0;  // indexed events sharing an id with another
+  std::size_t duplicate_ids = 0;  // events read by this run sharing an id with another
   std::size_t documents = 0;  // documents in the index after the run
   double seconds = 0;
   // Why files were skipped: reason -> count (e.g. "no front matter" -> 1).
