@@ -304,7 +304,7 @@ std::string facet_key(std::string_view raw) {
     append_collapsed(out, to_lower(cp));
   }
   trim_trailing_space(out);
-  return out;
+  return fold_diacritics(out);
 }
 
 std::string fold_case(std::string_view text) {
@@ -323,6 +323,33 @@ std::string fold_case(std::string_view text) {
     append_utf8(out, to_lower(decode_one(text, &pos)));
   }
   return out;
+}
+
+std::string fold_diacritics(std::string_view text) {
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return std::string(text);
+  utf8proc_uint8_t* decomposed = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                              static_cast<utf8proc_ssize_t>(text.size()), &decomposed,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE |
+                                                             UTF8PROC_DECOMPOSE));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(decomposed, &std::free);
+  if (n < 0) return std::string(text);
+  // U+0300-U+036F, the combining accents of Latin, Greek and Cyrillic, are
+  // CC 80-BF and CD 80-AF in UTF-8. Marks of other scripts (Indic vowel
+  // signs, Hebrew and Arabic points) are letters' parts there, and stay.
+  std::string kept;
+  kept.reserve(static_cast<std::size_t>(n));
+  for (utf8proc_ssize_t i = 0; i < n; ++i) {
+    const unsigned char c = decomposed[i];
+    if (i + 1 < n && (c == 0xCC || (c == 0xCD && decomposed[i + 1] <= 0xAF))) {
+      ++i;
+      continue;
+    }
+    kept += static_cast<char>(c);
+  }
+  return to_nfc(kept);
 }
 
 }  // namespace tlsearch

@@ -1,6 +1,7 @@
 // The English stemmer behind a word cache, shared by the indexer (which
-// also counts spelling words with it) and the searcher (snippets stem every
-// word of the text they are cut from). Internal to tlsearch.
+// also counts spelling words with it) and the searcher (the query parser
+// stems every query word with it, snippets every word of the text they are
+// cut from). Internal to tlsearch.
 #ifndef TLSEARCH_STEMMER_INTERNAL_H
 #define TLSEARCH_STEMMER_INTERNAL_H
 
@@ -8,6 +9,8 @@
 #include <unordered_map>
 
 #include <xapian.h>
+
+#include "tlsearch/normalize.h"
 
 namespace tlsearch {
 
@@ -31,7 +34,10 @@ class CachingStemmer : public Xapian::StemImplementation {
       // Bounded, so a corpus of random words cannot grow it without limit;
       // counts of forgotten words are kept aside first.
       if (cache_.size() >= kMaxCached) spill();
-      it = cache_.emplace(word, Entry{english_(word), 0, spelling_word(word)}).first;
+      // Accents are dropped before stemming, for every word indexed,
+      // searched or highlighted: `Orban` and `Orbán` are one term.
+      it = cache_.emplace(word, Entry{english_(fold_diacritics(word)), 0, spelling_word(word)})
+               .first;
     }
     if (counting && it->second.speller) {
       if (it->second.pending++ == 0) ++pending_words_;

@@ -14,6 +14,7 @@
 
 #include "tlsearch/error.h"
 #include "tlsearch/event.h"
+#include "stemmer_internal.h"
 #include "tlsearch/normalize.h"
 
 namespace tlsearch {
@@ -253,7 +254,8 @@ const char* const kStopwords[] = {
 void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
                const FieldProblem& field_problem, const FieldNotes& field_notes) {
   qp.set_database(db);
-  qp.set_stemmer(Xapian::Stem("english"));
+  // The indexer's stemmer: accents folded, then English stems.
+  qp.set_stemmer(Xapian::Stem(new internal::CachingStemmer));
   // Every word is looked up by its stem under the field's "Z" prefix, as
   // the indexer wrote it (schema.h); wildcards expand over those stems.
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
@@ -540,7 +542,7 @@ std::string spelling_suggestion(const std::string& text,
   // checked here by its stem, and only unknown ones are replaced, in place,
   // keeping the rest of the query (syntax, fields, phrases) as written.
   const std::string clean = sanitize_utf8(text);
-  Xapian::Stem stemmer("english");
+  Xapian::Stem stemmer(new internal::CachingStemmer);
   auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) || c == '\''; };
   std::string out;
   bool changed = false;

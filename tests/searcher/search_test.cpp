@@ -620,6 +620,12 @@ TEST_CASE("a word or value matches whether its accents are composed or not",
   CHECK(facet_string(r, "lanes") == "lanes:" + nfc + "=2");
   // Ids compare without case in any script, composed or not.
   CHECK(s.find_events("\u00E9TE\u0301-\u0438\u0434").size() == 1);
+  // Accents fold away in words and facet values: `naive`, `cafe lane`.
+  CHECK(s.search(query("naive")).total == 2);
+  CHECK(s.search(query("\"naive review\"")).total == 1);
+  by_lane.lanes = {"cafe lane"};
+  CHECK(s.search(by_lane).total == 2);
+
 }
 
 TEST_CASE("regression: searchers in several threads at once, browsing", "[search][threads]") {

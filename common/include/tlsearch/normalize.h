@@ -12,10 +12,11 @@
 
 namespace tlsearch {
 
-// The bucket key of a facet value: Unicode-aware lower case (ASCII and
-// Latin-1/Latin Extended letters folded; other code points kept), straight and
-// curly quotes and backticks dropped, `&` read as the word `and`, `-` `_` `/`
-// and runs of whitespace folded to one space, trimmed. Invalid UTF-8 bytes are
+// The bucket key of a facet value, in NFC: lower case (Unicode's simple
+// mapping, every script), Latin, Greek and Cyrillic accents removed
+// (`Orbán` and `Orban` are one actor), straight and curly quotes and
+// backticks dropped, `&` read as the word `and`, `-` `_` `/` and runs of
+// whitespace folded to one space, trimmed. Invalid UTF-8 bytes are
 // replaced by U+FFFD. The result never contains the control characters
 // 0x00-0x1F. Empty when nothing is left (the value is then ignored).
 std::string facet_key(std::string_view raw);
@@ -31,6 +32,12 @@ std::string display_label(std::string_view raw);
 // the same text (é as one code point, or e and a combining accent) match.
 // `*replaced` (if given) is set to true when bytes were replaced or removed.
 std::string sanitize_utf8(std::string_view text, bool* replaced = nullptr);
+
+// `text` without the accents of Latin, Greek and Cyrillic letters (the
+// combining marks U+0300-U+036F once decomposed), in NFC: `Orbán` gives
+// `Orban`. Words are indexed and looked up this way, so either spelling
+// finds both; ASCII text comes back unchanged.
+std::string fold_diacritics(std::string_view text);
 
 // `text` in NFC and lower case (Unicode's simple one-to-one mapping): the
 // form ids are compared in.
