@@ -291,18 +291,22 @@ constexpr unsigned kFlags =
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
     Xapian::QueryParser::FLAG_PURE_NOT;
 
-// Two holes in Xapian 1.4's love/hate syntax, closed by rewriting the
-// query's top level (outside quotes and brackets) into the NOT form, which
-// the parser does understand:
+// Rewrites the query's top level (outside quotes and brackets) where Xapian
+// 1.4's parser would not do what the user meant, into forms it does read:
 //  - a query made only of excluded items (`-police`, `-lane:x -tag:y`) is
 //    parsed as if the `-` were not there, so it returned exactly the events
 //    it was asked to exclude; it becomes `NOT (police)`, every event
 //    without them;
 //  - an excluded range (`footage -date:2020..2025`) is a syntax error
-//    ("Unknown range operation"); it becomes `(footage) NOT date:2020..2025`,
-//    the rest of the query kept as one group so its meaning does not change.
-// Anything else is returned unchanged.
-std::string rewrite_exclusions(const std::string& text) {
+//    ("Unknown range operation"); it becomes `(footage) NOT date:...`;
+//  - a filter (`date:`, `year:`, `lane:`...) beside an explicit operator
+//    binds to the word next to it: `lobbying OR lobbyist date:..1990` was
+//    `lobbying OR (lobbyist date:..1990)`, events of any date. A filter
+//    that is no operand of an operator becomes `(rest) date:..1990`, for
+//    the whole query, as --from/--to are.
+// The rest of the query is kept as one group, so its meaning does not
+// change. Anything else is returned unchanged.
+std::string rewrite_top_level(const std::string& text) {
   struct Item {
     std::string text;
     bool excluded;
@@ -329,16 +333,34 @@ std::string rewrite_exclusions(const std::string& text) {
   }
   finish();
   if (items.empty()) return text;
-  // A range: a field name, a colon, and `..` in the value.
-  auto is_range = [](const std::string& item) {
+  auto field_of = [](const std::string& item) {
     const std::size_t colon = item.find(':');
-    return colon != std::string::npos && colon > 0 && item[0] != '"' &&
-           item.find("..", colon) != std::string::npos;
+    if (colon == std::string::npos || colon == 0 || item[0] == '"') return std::string();
+    return item.substr(0, colon);
   };
-  bool all_excluded = true, excluded_range = false;
+  // A range: a field name, a colon, and `..` in the value.
+  auto is_range = [&](const std::string& item) {
+    return !field_of(item).empty() && item.find("..", item.find(':')) != std::string::npos;
+  };
+  auto is_filter = [&](const std::string& item) {
+    static const char* const kFilters[] = {"date", "year", "importance", "lane", "tag",
+                                           "status", "type", "tier", "id"};
+    const std::string field = field_of(item);
+    for (const char* f : kFilters)
+      if (field == f) return item.size() > field.size() + 1;
+    return false;
+  };
+  auto is_operator = [](const Item& item) {
+    if (item.excluded) return false;
+    const std::string& t = item.text;
+    return t == "AND" || t == "OR" || t == "XOR" || t == "NOT" || t.rfind("NEAR", 0) == 0 ||
+           t.rfind("ADJ", 0) == 0;
+  };
+  bool all_excluded = true, excluded_range = false, has_operator = false;
   for (const auto& item : items) {
     all_excluded = all_excluded && item.excluded;
     excluded_range = excluded_range || (item.excluded && is_range(item.text));
+    has_operator = has_operator || is_operator(item);
   }
   if (all_excluded) {
     std::string out = "NOT (";
@@ -346,16 +368,30 @@ std::string rewrite_exclusions(const std::string& text) {
       out += (i ? " OR " : "") + items[i].text;
     return out + ")";
   }
-  if (!excluded_range) return text;
-  std::string rest, ranges;
-  for (const auto& item : items) {
-    if (item.excluded && is_range(item.text)) {
-      ranges += " NOT " + item.text;
+  std::vector<bool> hoist(items.size(), false);
+  bool any = false;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Item& item = items[i];
+    if (item.excluded) {
+      hoist[i] = is_range(item.text);
+    } else if (has_operator && is_filter(item.text)) {
+      const bool after_operator = i > 0 && is_operator(items[i - 1]);
+      const bool before_operator = i + 1 < items.size() && is_operator(items[i + 1]);
+      hoist[i] = !after_operator && !before_operator;
+    }
+    any = any || hoist[i];
+  }
+  if (!any || std::find(hoist.begin(), hoist.end(), false) == hoist.end()) return text;
+  std::string rest, filters;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Item& item = items[i];
+    if (hoist[i]) {
+      filters += (item.excluded ? " NOT " : " ") + item.text;
     } else {
       rest += (rest.empty() ? "" : " ") + (item.excluded ? "-" + item.text : item.text);
     }
   }
-  return "(" + rest + ")" + ranges;
+  return "(" + rest + ")" + filters;
 }
 
 // The query's field names (`tag:`) as the parser knows them, and the names
@@ -512,7 +548,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     clean = normalize_field_names(clean, parsed.notices);
-    parsed.query = qp.parse_query(rewrite_exclusions(clean), kFlags);
+    parsed.query = qp.parse_query(rewrite_top_level(clean), kFlags);
     if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
     parsed.notices.insert(parsed.notices.end(), field_notes->begin(), field_notes->end());
   } catch (const Xapian::QueryParserError& e) {

@@ -233,6 +233,30 @@ TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax
   CHECK(total("footage -police") == total("footage NOT police"));
 }
 
+TEST_CASE("a filter beside OR applies to the whole query, as --from/--to do",
+          "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
+  // wiretap (1978) OR footage (2019, 2021, undated): before 2000, only 1978.
+  SearchRequest to;
+  to.query = "wiretap OR footage";
+  to.to = "1999";
+  const auto expected = hit_ids(s.search(to));
+  REQUIRE(expected == std::vector<std::string>{"wiretap-law"});
+  for (const char* q : {"wiretap OR footage date:..1999", "date:..1999 wiretap OR footage",
+                        "footage OR wiretap date:<2000", "(wiretap OR footage) date:..1999"}) {
+    INFO(q);
+    CHECK(ids(q) == expected);
+  }
+  CHECK(ids("wiretap OR footage year:2021") == std::vector<std::string>{"warrantless-requests"});
+  CHECK(ids("footage OR wiretap tag:warrants") == ids("(footage OR wiretap) tag:warrants"));
+  // A filter that is an operand stays one.
+  CHECK(s.search(query("tag:wiretap OR tag:media")).total == 3);
+  CHECK(s.search(query("footage OR date:1978")).total ==
+        s.search(query("footage")).total + 1);
+}
+
 TEST_CASE("field names as the front matter spells them, in any case, unknown ones noted",
           "[search][syntax]") {
   test::Timeline t;
