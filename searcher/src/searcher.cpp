@@ -689,8 +689,28 @@ IndexStats Searcher::stats() {
     stats.path = impl_->path.string();
     stats.documents = db.get_doccount();
     stats.average_length = db.get_avlength();
-    std::string low = db.get_value_lower_bound(schema::kSlotDate);
-    std::string high = db.get_value_upper_bound(schema::kSlotDate);
+    // Xapian's value bounds are not narrowed when documents go (an
+    // incremental run that removed the newest event kept its date as the
+    // last): each is checked, and looked for again only if stale.
+    const std::string low_bound = db.get_value_lower_bound(schema::kSlotDate);
+    const std::string high_bound = db.get_value_upper_bound(schema::kSlotDate);
+    auto exact = [&](bool lowest) -> std::string {
+      const std::string& bound = lowest ? low_bound : high_bound;
+      if (bound.empty()) return bound;
+      Xapian::Enquire enquire(db);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.set_query(Xapian::Query(lowest ? Xapian::Query::OP_VALUE_LE
+                                             : Xapian::Query::OP_VALUE_GE,
+                                      schema::kSlotDate, bound));
+      if (!enquire.get_mset(0, 1).empty()) return bound;
+      enquire.set_query(
+          Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, low_bound));
+      enquire.set_sort_by_value(schema::kSlotDate, !lowest);
+      const Xapian::MSet first = enquire.get_mset(0, 1);
+      if (first.empty()) return std::string();
+      return first.begin().get_document().get_value(schema::kSlotDate);
+    };
+    const std::string low = exact(true), high = exact(false);
     if (!low.empty()) stats.first_date = format_sort_key(Xapian::sortable_unserialise(low));
     if (!high.empty()) stats.last_date = format_sort_key(Xapian::sortable_unserialise(high));
     stats.revision = std::to_string(db.get_revision());

@@ -616,6 +616,15 @@ TEST_CASE("find_events by id and by path, stats", "[search]") {
   CHECK(stats.documents == 8);
   CHECK(stats.first_date == "1600");
   CHECK(stats.last_date == "2023-03-10");
+  // After an incremental run removes the oldest and the newest events, the
+  // range is the remaining events' (Xapian's own bounds stay wide).
+  std::filesystem::remove(t.events() / "f.md");  // 2023-03-10
+  std::filesystem::remove(t.events() / "g.md");  // 1600
+  REQUIRE(t.index().removed == 2);
+  stats = t.searcher().stats();
+  CHECK(stats.documents == 6);
+  CHECK(stats.first_date == "1978-10-25");
+  CHECK(stats.last_date == "2021-06-03");
 }
 
 TEST_CASE("a word or value matches whether its accents are composed or not",
