@@ -156,13 +156,25 @@ void walk_directory(const fs::path& root, Walk& walk) {
 Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
   Walk walk;
   // An index kept inside the timeline folder is no part of the timeline.
+  // Folders are named by their real path (symbolic links resolved), so a
+  // timeline reached through a link, or under a linked home folder, is one
+  // set of events whichever way it is given. Files keep their own name.
+  auto real = [](const fs::path& absolute, bool folder) {
+    std::error_code ec;
+    const fs::path resolved =
+        folder ? fs::weakly_canonical(absolute, ec)
+               : fs::weakly_canonical(absolute.parent_path(), ec) / absolute.filename();
+    return ec ? absolute : resolved.lexically_normal();
+  };
   std::error_code db_ec;
-  walk.index_dir = fs::absolute(db_path, db_ec).lexically_normal().string();
+  walk.index_dir = real(fs::absolute(db_path, db_ec).lexically_normal(), true).string();
   while (walk.index_dir.size() > 1 && walk.index_dir.back() == '/') walk.index_dir.pop_back();
   for (const auto& input : inputs) {
     std::error_code ec;
     fs::path absolute = fs::absolute(input, ec).lexically_normal();
     if (ec) throw Error(ErrorKind::kIo, input.string() + ": " + ec.message());
+    if (absolute.has_filename() || absolute.has_parent_path())
+      absolute = real(absolute, fs::is_directory(absolute, ec));
     std::string text = absolute.string();
     while (text.size() > 1 && text.back() == '/') text.pop_back();
     auto status = fs::status(absolute, ec);
@@ -204,6 +216,26 @@ Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
                   }),
       walk.candidates.end());
   return walk;
+}
+
+// Whether an indexed event outside the walked folders is gone for good: its
+// folder no longer exists (it was renamed or deleted, so no later run of
+// its own could remove it), or it is the same file as one this run indexed
+// under its real path (it was indexed through a symbolic link). Other
+// folders' events are otherwise left to their folder's own runs, deleted
+// files included, and so are those that cannot be looked at.
+bool superseded(const std::string& path, const std::set<std::string>& seen) {
+  const fs::path p(path);
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT && errno != ENOTDIR) return false;
+    return ::lstat(p.parent_path().c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+  }
+  std::error_code ec;
+  const fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
+  if (ec) return false;
+  const std::string real = (parent / p.filename()).lexically_normal().string();
+  return real != path && seen.count(real) > 0;
 }
 
 bool under_folder(const std::string& path, const std::string& root) {
@@ -696,7 +728,7 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
   outcomes = {};
   for (const auto& [path, entry] : state.indexed) {
     if (seen.count(path)) continue;
-    if (under_roots(path, state.walk))
+    if (under_roots(path, state.walk) || superseded(path, seen))
       ++state.summary.removed;
     else
       keep.push_back(entry.docid);  // indexed from another folder: kept
@@ -960,7 +992,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     }
 
     for (const auto& [path, entry] : indexed) {
-      if (seen.count(path) == 0 && under_roots(path, walk)) {
+      if (seen.count(path) == 0 && (under_roots(path, walk) || superseded(path, seen))) {
         db->delete_document(entry.docid);
         ++summary.removed;
       }

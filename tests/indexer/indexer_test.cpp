@@ -80,6 +80,44 @@ TEST_CASE("an event reached through a link that breaks is kept until the link go
   CHECK(run.summary.documents == 1);
 }
 
+TEST_CASE("a timeline reached through a link, moved, or deleted leaves no stale events",
+          "[indexer]") {
+  TempDir dir;
+  write_file(dir / "real/one.md", simple("one", "First event"));
+  write_file(dir / "real/two.md", simple("two", "Second event"));
+  std::filesystem::create_directory_symlink(dir / "real", dir / "link");
+  REQUIRE(index(dir / "db", {dir / "real"}).summary.documents == 2);
+  // The same folder through a link: the same events, not two more.
+  Run run = index(dir / "db", {dir / "link"});
+  CHECK(run.summary.added == 0);
+  CHECK(run.summary.unchanged == 2);
+  CHECK(run.summary.documents == 2);
+  // A folder renamed: its old events go when the new name is indexed.
+  std::filesystem::rename(dir / "real", dir / "renamed");
+  run = index(dir / "db", {dir / "renamed"});
+  CHECK(run.summary.added == 2);
+  CHECK(run.summary.removed == 2);
+  CHECK(run.summary.documents == 2);
+  // Another folder's events stay while their files exist, and go after.
+  write_file(dir / "other/three.md", simple("three", "Third event"));
+  REQUIRE(index(dir / "db", {dir / "other"}).summary.documents == 3);
+  CHECK(index(dir / "db", {dir / "renamed"}).summary.documents == 3);
+  std::filesystem::remove_all(dir / "other");
+  run = index(dir / "db", {dir / "renamed"});
+  CHECK(run.summary.removed == 1);
+  CHECK(run.summary.documents == 2);
+  run = index(dir / "db", {dir / "renamed"});
+  CHECK(run.summary.documents == 2);
+  // A rebuild (--force) does the same.
+  std::filesystem::rename(dir / "renamed", dir / "again");
+  IndexOptions options;
+  options.db_path = dir / "db";
+  options.force = true;
+  const IndexSummary forced = index_paths({dir / "again"}, options);
+  CHECK(forced.removed == 2);
+  CHECK(forced.documents == 2);
+}
+
 TEST_CASE("an index kept inside the timeline folder is not walked", "[indexer]") {
   TempDir dir;
   write_file(dir / "tl/one.md", simple("one", "First event"));
