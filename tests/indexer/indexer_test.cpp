@@ -92,6 +92,11 @@ TEST_CASE("a timeline reached through a link, moved, or deleted leaves no stale 
   CHECK(run.summary.added == 0);
   CHECK(run.summary.unchanged == 2);
   CHECK(run.summary.documents == 2);
+  {
+    Searcher s(dir / "db");  // `show` by either path
+    CHECK(s.find_events((dir / "link/one.md").string()).size() == 1);
+    CHECK(s.find_events((dir / "real/one.md").string()).size() == 1);
+  }
   // A folder renamed: its old events go when the new name is indexed.
   std::filesystem::rename(dir / "real", dir / "renamed");
   run = index(dir / "db", {dir / "renamed"});
