@@ -102,5 +102,14 @@ TEST_CASE("relevance on the real corpus: the expected event ranks at the top",
       {"northwest ordinance fugitive",
        "1787-07-13--northwest-ordinance-slavery-prohibition-fugitive-clause", 1},
       {"palantir founded thiel karp", "2003-05-01--palantir-technologies-founded-thiel-karp", 1},
+      // Two words that name one thing: the events about the case, where the
+      // words stand side by side, before those with "citizens" and "United
+      // States" apart (they were at 13 and 17 without the phrase boost).
+      {"citizens united", "1978-04-26--bellotti-corporate-speech-rights", 8},
+      {"citizens united",
+       "1912-11-05--montana-corrupt-practices-act-bans-corporate-election-spending", 8},
+      // Accents: the plain spelling finds the accented one.
+      {"orban election", "2026-04-12--orban-loses-hungary-election-despite-vance-trump-support",
+       2},
   });
 }
