@@ -7,8 +7,8 @@
 #include <iterator>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -662,23 +662,48 @@ std::string spelling_suggestion(const std::string& text,
 }
 
 std::optional<DateBounds> parse_date_bound(const std::string& text) {
-  static const std::regex kDate(R"(^\s*(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$)");
-  // std::regex recurses once per character: `--from` with 100,000 spaces
-  // overflowed the stack. A date is at most 10 characters plus some space.
-  if (text.size() > 64) return std::nullopt;
-  std::smatch m;
-  if (!std::regex_match(text, m, kDate)) return std::nullopt;
-  int year = std::stoi(m[1]);
-  if (year < 1) return std::nullopt;
-  std::int64_t base = static_cast<std::int64_t>(year) * 10000;
-  if (!m[2].matched) return DateBounds{base, base + 1299};
-  int month = std::stoi(m[2]);
-  if (month < 1 || month > 12) return std::nullopt;
-  base += month * 100;
-  if (!m[3].matched) return DateBounds{base, base + 99};
-  int day = std::stoi(m[3]);
-  if (day < 1 || day > days_in_month(year, month)) return std::nullopt;
-  return DateBounds{base + day, base + day};
+  // `YYYY`, `YYYY-M[M]` or `YYYY-M[M]-D[D]` (1 to 4 year digits), spaces
+  // around. Read by hand: std::regex recursed once per character (100,000
+  // spaces in --from overflowed the stack) and its headers warn under GCC
+  // 12's sanitizer builds.
+  const char* const kSpace = " \t\n\v\f\r";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string::npos) return std::nullopt;
+  const std::string_view date =
+      std::string_view(text).substr(first, text.find_last_not_of(kSpace) - first + 1);
+  std::size_t pos = 0;
+  auto number = [&](std::size_t max_digits) -> std::optional<int> {
+    std::size_t digits = 0;
+    int value = 0;
+    while (pos < date.size() && std::isdigit(static_cast<unsigned char>(date[pos])) &&
+           digits < max_digits) {
+      value = value * 10 + (date[pos++] - '0');
+      ++digits;
+    }
+    if (digits == 0) return std::nullopt;
+    return value;
+  };
+  const auto year = number(4);
+  if (!year || *year < 1) return std::nullopt;
+  std::optional<int> month, day;
+  if (pos < date.size() && date[pos] == '-') {
+    ++pos;
+    month = number(2);
+    if (!month) return std::nullopt;
+    if (pos < date.size() && date[pos] == '-') {
+      ++pos;
+      day = number(2);
+      if (!day) return std::nullopt;
+    }
+  }
+  if (pos != date.size()) return std::nullopt;
+  std::int64_t base = static_cast<std::int64_t>(*year) * 10000;
+  if (!month) return DateBounds{base, base + 1299};
+  if (*month < 1 || *month > 12) return std::nullopt;
+  base += *month * 100;
+  if (!day) return DateBounds{base, base + 99};
+  if (*day < 1 || *day > days_in_month(*year, *month)) return std::nullopt;
+  return DateBounds{base + *day, base + *day};
 }
 
 const std::vector<std::string>* request_values(const SearchRequest& request,
