@@ -1203,44 +1203,6 @@ bool is_utf16_or_utf32(std::string_view text) {
   return pattern(2, 0) || pattern(2, 1) || pattern(4, 0) || pattern(4, 3);
 }
 
-// `text` with control characters written as escapes (`\n`, `\t`, `\r`,
-// `\x1b`, `\u009b` for C1 and `\u202e` for bidi controls), so that a file
-// named `a<newline>b.md` keeps its diagnostic on one line and cannot send
-// escape sequences to the terminal.
-std::string escape_controls(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  char buf[16];
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const auto next = [&](std::size_t k) {
-      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
-    };
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c == 0x7F) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", next(1));
-      out += buf;
-      i += 1;
-    } else if (c == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
-                             (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))) {
-      std::snprintf(buf, sizeof buf, "\\u20%02x", (next(1) - 0x80) * 0x40 + (next(2) - 0x80));
-      out += buf;
-      i += 2;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 const char* file_type_name(std::filesystem::file_type type) {
   using std::filesystem::file_type;
   switch (type) {

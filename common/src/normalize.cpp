@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <vector>
@@ -108,6 +109,18 @@ char32_t to_lower(char32_t cp) {
   return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
 }
 
+// utf8proc_map over `text` (valid UTF-8) with `options` and
+// UTF8PROC_STABLE; `text` itself if utf8proc refuses it.
+std::string utf8proc_apply(std::string_view text, int options) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                              static_cast<utf8proc_ssize_t>(text.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | options));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
+  if (n < 0) return std::string(text);
+  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
 // Whether `cp` is sure to come out of NFC unchanged and to leave its
 // neighbours unchanged: false for combining marks, for code points that
 // compose with what precedes them, and for those NFC replaces (singletons
@@ -128,29 +141,16 @@ bool nfc_stable(char32_t cp) {
                 !(cp >= 0x1160 && cp <= 0x11FF);  // Hangul vowels and finals
   if (stable && p->decomp_type == 0 && p->decomp_seqindex != UINT16_MAX) {
     // A canonical decomposition: stable only if NFC gives it back as is.
-    utf8proc_uint8_t one[4];
-    const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), one);
-    utf8proc_uint8_t* out = nullptr;
-    const auto m = utf8proc_map(one, n, &out, static_cast<utf8proc_option_t>(
-                                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-    stable = m == n && std::equal(one, one + n, out);
-    std::free(out);
+    std::string one;
+    append_utf8(one, cp);
+    stable = utf8proc_apply(one, UTF8PROC_COMPOSE) == one;
   }
   known[cp].store(stable ? 1 : 2, std::memory_order_relaxed);
   return stable;
 }
 
 // `text` (valid UTF-8) in Unicode Normalization Form C.
-std::string to_nfc(std::string_view text) {
-  utf8proc_uint8_t* out = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                              static_cast<utf8proc_ssize_t>(text.size()), &out,
-                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE |
-                                                             UTF8PROC_COMPOSE));
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
-  if (n < 0) return std::string(text);
-  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
-}
+std::string to_nfc(std::string_view text) { return utf8proc_apply(text, UTF8PROC_COMPOSE); }
 
 // `text` in NFC if it may not be, else unchanged (`storage` holds a copy).
 std::string_view nfc_view(std::string_view text, std::string& storage) {
@@ -329,27 +329,56 @@ std::string fold_diacritics(std::string_view text) {
   if (std::all_of(text.begin(), text.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
     return std::string(text);
-  utf8proc_uint8_t* decomposed = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                              static_cast<utf8proc_ssize_t>(text.size()), &decomposed,
-                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE |
-                                                             UTF8PROC_DECOMPOSE));
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(decomposed, &std::free);
-  if (n < 0) return std::string(text);
+  const std::string decomposed = utf8proc_apply(text, UTF8PROC_DECOMPOSE);
   // U+0300-U+036F, the combining accents of Latin, Greek and Cyrillic, are
   // CC 80-BF and CD 80-AF in UTF-8. Marks of other scripts (Indic vowel
   // signs, Hebrew and Arabic points) are letters' parts there, and stay.
+  const std::size_t n = decomposed.size();
   std::string kept;
-  kept.reserve(static_cast<std::size_t>(n));
-  for (utf8proc_ssize_t i = 0; i < n; ++i) {
-    const unsigned char c = decomposed[i];
-    if (i + 1 < n && (c == 0xCC || (c == 0xCD && decomposed[i + 1] <= 0xAF))) {
+  kept.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(decomposed[i]);
+    if (i + 1 < n && (c == 0xCC || (c == 0xCD && static_cast<unsigned char>(decomposed[i + 1]) <= 0xAF))) {
       ++i;
       continue;
     }
-    kept += static_cast<char>(c);
+    kept += decomposed[i];
   }
   return to_nfc(kept);
+}
+
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  char buf[16];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = [&](std::size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    };
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", next(1));
+      out += buf;
+      i += 1;
+    } else if (c == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
+                             (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))) {
+      std::snprintf(buf, sizeof buf, "\\u20%02x", (next(1) - 0x80) * 0x40 + (next(2) - 0x80));
+      out += buf;
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace tlsearch

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_set>
@@ -57,6 +58,13 @@ std::string term_key(std::string_view term, std::string_view prefix) {
       key[0] == '#' && key[17] == ':')
     return std::string(key.substr(18)) + "...";
   return std::string(key);
+}
+
+std::string indexed_file_path(const std::string& absolute) {
+  const std::filesystem::path path(absolute);
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::weakly_canonical(path.parent_path(), ec);
+  return ec ? absolute : (folder / path.filename()).lexically_normal().string();
 }
 
 std::string path_term(std::string_view path) {

@@ -160,10 +160,9 @@ Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
   // timeline reached through a link, or under a linked home folder, is one
   // set of events whichever way it is given. Files keep their own name.
   auto real = [](const fs::path& absolute, bool folder) {
+    if (!folder) return fs::path(schema::indexed_file_path(absolute.string()));
     std::error_code ec;
-    const fs::path resolved =
-        folder ? fs::weakly_canonical(absolute, ec)
-               : fs::weakly_canonical(absolute.parent_path(), ec) / absolute.filename();
+    const fs::path resolved = fs::weakly_canonical(absolute, ec);
     return ec ? absolute : resolved.lexically_normal();
   };
   std::error_code db_ec;
@@ -231,10 +230,7 @@ bool superseded(const std::string& path, const std::set<std::string>& seen) {
     if (errno != ENOENT && errno != ENOTDIR) return false;
     return ::lstat(p.parent_path().c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
   }
-  std::error_code ec;
-  const fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
-  if (ec) return false;
-  const std::string real = (parent / p.filename()).lexically_normal().string();
+  const std::string real = schema::indexed_file_path(path);
   return real != path && seen.count(real) > 0;
 }
 

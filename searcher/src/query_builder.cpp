@@ -291,6 +291,23 @@ constexpr unsigned kFlags =
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
     Xapian::QueryParser::FLAG_PURE_NOT;
 
+// The query's fields (configure() registers them): those holding words,
+// and the filters.
+struct QueryField {
+  const char* name;
+  bool words;
+};
+constexpr QueryField kQueryFields[] = {
+    {"title", true},   {"actor", true}, {"outlet", true}, {"lane", false},
+    {"tag", false},    {"status", false}, {"type", false}, {"year", false},
+    {"tier", false},   {"id", false},     {"date", false}, {"importance", false}};
+
+const QueryField* find_query_field(std::string_view name) {
+  for (const auto& field : kQueryFields)
+    if (name == field.name) return &field;
+  return nullptr;
+}
+
 // Rewrites the query's top level (outside quotes and brackets) where Xapian
 // 1.4's parser would not do what the user meant, into forms it does read:
 //  - a query made only of excluded items (`-police`, `-lane:x -tag:y`) is
@@ -343,12 +360,9 @@ std::string rewrite_top_level(const std::string& text) {
     return !field_of(item).empty() && item.find("..", item.find(':')) != std::string::npos;
   };
   auto is_filter = [&](const std::string& item) {
-    static const char* const kFilters[] = {"date", "year", "importance", "lane", "tag",
-                                           "status", "type", "tier", "id"};
     const std::string field = field_of(item);
-    for (const char* f : kFilters)
-      if (field == f) return item.size() > field.size() + 1;
-    return false;
+    const QueryField* known = find_query_field(field);
+    return known && !known->words && item.size() > field.size() + 1;
   };
   auto is_operator = [](const Item& item) {
     if (item.excluded) return false;
@@ -394,17 +408,19 @@ std::string rewrite_top_level(const std::string& text) {
   return "(" + rest + ")" + filters;
 }
 
-// The query's field names (`tag:`) as the parser knows them, and the names
-// users also type for them: the front matter's own keys (`tags:`,
-// `capture_lanes:`), plurals, and any case (`TITLE:`).
-const char* const kFieldNames[] = {"title", "actor", "outlet", "lane", "tag", "status",
-                                   "type", "year", "tier", "id", "date", "importance"};
+std::string lower_ascii(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
 
-std::optional<std::string> canonical_field(std::string name) {
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+// The field a name typed in a query stands for: the field's own name, the
+// front matter's key (`tags:`, `capture_lanes:`), a plural, in any case
+// (`TITLE:`).
+std::optional<std::string> canonical_field(const std::string& typed) {
+  const std::string name = lower_ascii(typed);
   if (name == "capture_lanes" || name == "capture_lane") return std::string("lane");
-  for (const char* field : kFieldNames) {
-    const std::string f = field;
+  for (const auto& field : kQueryFields) {
+    const std::string f = field.name;
     if (name == f || name == f + "s" || name == f + "es") return f;
   }
   return std::nullopt;
@@ -462,18 +478,17 @@ std::string normalize_field_names(const std::string& text,
     if (auto canonical = canonical_field(name)) {
       out += *canonical;
     } else {
-      std::string lower = name;
-      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const std::string lower = lower_ascii(name);
       std::string notice = "'" + name + ":' is not a field, so it was searched as words";
-      std::string closest;
+      std::string closest, all;
       std::size_t best = 3;
-      for (const char* known : kFieldNames) {
-        const std::size_t d = edit_distance(lower, known);
-        if (d < best) best = d, closest = known;
+      for (const auto& known : kQueryFields) {
+        const std::size_t d = edit_distance(lower, known.name);
+        if (d < best) best = d, closest = known.name;
+        all += (all.empty() ? "" : ", ") + std::string(known.name);
       }
       if (!closest.empty()) notice += "; did you mean '" + closest + ":'?";
-      else notice += " (fields: title, actor, outlet, lane, tag, status, type, year, tier, "
-                     "id, date, importance)";
+      else notice += " (fields: " + all + ")";
       notices.push_back(notice);
       out += name;
     }
@@ -634,7 +649,8 @@ std::string spelling_suggestion(const std::string& text,
     if (field_name) {
       // Free-text fields are checked; boolean ones (lane:, date:...) hold
       // keys, not words.
-      skip_value = word != "title" && word != "actor" && word != "outlet";
+      const QueryField* known = find_query_field(word);
+      skip_value = !(known && known->words);
       out += word;
       continue;
     }

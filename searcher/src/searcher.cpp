@@ -613,10 +613,9 @@ std::vector<Event> Searcher::find_events(const std::string& id) {
       fs::path absolute = fs::absolute(id, ec).lexically_normal();
       if (!ec) collect(schema::path_term(absolute.string()));
       // The indexer names folders by their real path (links resolved).
-      if (events.empty() && !ec && absolute.has_parent_path()) {
-        const fs::path real = fs::weakly_canonical(absolute.parent_path(), ec);
-        if (!ec && real != absolute.parent_path())
-          collect(schema::path_term((real / absolute.filename()).lexically_normal().string()));
+      if (events.empty() && !ec) {
+        const std::string real = schema::indexed_file_path(absolute.string());
+        if (real != absolute.string()) collect(schema::path_term(real));
       }
     }
     return events;

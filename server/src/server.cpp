@@ -25,6 +25,7 @@
 
 #include "request_params.h"
 #include "tlsearch/error.h"
+#include "tlsearch/normalize.h"
 #include "tlsearch/output.h"
 #include "tlsearch/searcher.h"
 #include "web_assets.h"
@@ -515,23 +516,11 @@ HttpServer::HttpServer(ServeOptions options) {
   if (options.port < 0 || options.port > 65535)
     throw Error(ErrorKind::kUsage,
                 "port must be from 0 to 65535, not " + std::to_string(options.port));
-  if (!options.cors_origin.empty() && !valid_origin(options.cors_origin)) {
-    std::string shown;  // control characters escaped
-    for (const char c : options.cors_origin) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7F) {
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "\\x%02X", u);
-        shown += hex;
-      } else {
-        shown += c;
-      }
-    }
+  if (!options.cors_origin.empty() && !valid_origin(options.cors_origin))
     throw Error(ErrorKind::kUsage,
-                "cors: '" + shown +
+                "cors: '" + escape_controls(options.cors_origin) +
                     "' is not an origin (expected * or scheme://host[:port], such as "
                     "https://tools.example, without a path or a trailing slash)");
-  }
   // Open the index once now, so a wrong --db fails at start, not on the
   // first request.
   Searcher check(options.db_path);

@@ -39,6 +39,12 @@ std::string sanitize_utf8(std::string_view text, bool* replaced = nullptr);
 // finds both; ASCII text comes back unchanged.
 std::string fold_diacritics(std::string_view text);
 
+// `text` with control characters written as escapes (`\n`, `\t`, `\r`,
+// `\x1b`, `\u009b` for C1 and `\u202e` for bidi controls), so that a file
+// named `a<newline>b.md` keeps its diagnostic on one line and cannot send
+// escape sequences to the terminal.
+std::string escape_controls(std::string_view text);
+
 // `text` in NFC and lower case (Unicode's simple one-to-one mapping): the
 // form ids are compared in.
 std::string fold_case(std::string_view text);

@@ -69,6 +69,12 @@ std::string term_key(std::string_view term, std::string_view prefix);
 // for a term becomes kPath + "#" + hash + ":" + its last 100 bytes.
 std::string path_term(std::string_view path);
 
+// The path an event file is indexed under, given its absolute path: its
+// folder's real path (symbolic links resolved) and its own name, so that a
+// timeline reached through a link is the same events. `absolute` as it is
+// when the folder cannot be resolved.
+std::string indexed_file_path(const std::string& absolute);
+
 // ---- Value slots ------------------------------------------------------------
 // kSlotDate: sortable_serialise(EventDate::sort_key()) (yyyymmdd), absent
 // when the event has no year. kSlotImportance: sortable_serialise(1-10).
