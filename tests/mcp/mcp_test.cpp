@@ -404,3 +404,36 @@ TEST_CASE("mcp: a missing index is a tool error, not a crash", "[mcp]") {
   // Read-only: nothing was created.
   CHECK(!std::filesystem::exists(tmp / "no-index"));
 }
+
+TEST_CASE("mcp: get_event with max_chars cuts a multi-byte body on a character boundary",
+          "[mcp]") {
+  TempDir tmp;
+  // Two-, three- and four-byte characters from the first one on, so a cut
+  // counted in bytes would land inside a character or keep too few.
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "\xc3\xa9\xe6\x97\xa5\xf0\x9f\x93\xb0 ";
+  tlsearch::test::write_file(tmp / "tl" / "wide.md",
+                             "---\nid: wide\ntitle: Wide characters\ndate: 2024-01-01\n---\n" +
+                                 body + "\n");
+  auto indexed = tlsearch::test::run_command(
+      TLSEARCH_BINARY, {"index", "-q", "--db", (tmp / "db").string(), (tmp / "tl").string()});
+  REQUIRE(indexed.status == 0);
+  McpProcess mcp((tmp / "db").string(), (tmp / "err").string());
+  initialize(mcp);
+  json full = structured(mcp.call(2, "get_event", {{"id", "wide"}}));
+  REQUIRE(full["events"].size() == 1);
+  const std::string full_body = full["events"][0]["body"].get<std::string>();
+  REQUIRE(full_body.size() > 300);
+  for (int max : {1, 2, 3, 4, 7, 13}) {
+    INFO("max_chars " << max);
+    json cut = structured(mcp.call(3 + max, "get_event", {{"id", "wide"}, {"max_chars", max}}));
+    const std::string cut_body = cut["events"][0]["body"].get<std::string>();
+    std::size_t chars = 0;
+    for (unsigned char c : cut_body) chars += (c & 0xC0) != 0x80;
+    CHECK(chars == static_cast<std::size_t>(max));
+    CHECK(cut_body.size() > chars);  // several bytes per character
+    CHECK(full_body.compare(0, cut_body.size(), cut_body) == 0);
+    CHECK(cut["events"][0]["body_truncated"] == true);
+    CHECK(cut["events"][0]["body_bytes"] == full_body.size());
+  }
+}
