@@ -134,4 +134,12 @@ FacetEntries unpack_facet_values(std::string_view packed) {
   return entries;
 }
 
+std::string file_slot_path(const std::string& value) {
+  auto first = value.find(' ');
+  if (first == std::string::npos) return {};
+  auto second = value.find(' ', first + 1);
+  if (second == std::string::npos) return {};
+  return value.substr(second + 1);
+}
+
 }  // namespace tlsearch::schema

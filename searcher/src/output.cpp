@@ -313,7 +313,7 @@ void print_search_ids(const SearchResult& result, std::ostream& out) {
 }
 
 void print_search_paths(const SearchResult& result, std::ostream& out) {
-  for (const auto& hit : result.hits) out << hit.path << "\n";
+  for (const auto& hit : result.hits) out << hit.file << "\n";
 }
 
 void print_search_csv(const SearchResult& result, std::ostream& out) {

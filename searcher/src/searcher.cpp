@@ -539,6 +539,13 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     const Xapian::Document doc = it.get_document();
     const Event event = decode_document(doc, false);
     Hit hit = make_hit(event);
+    hit.file = hit.path;
+    // A name that is not UTF-8 reached the document data with U+FFFD in
+    // it; the file slot holds its bytes.
+    if (hit.path.find("\xef\xbf\xbd") != std::string::npos) {
+      std::string raw = schema::file_slot_path(doc.get_value(schema::kSlotFile));
+      if (!raw.empty()) hit.file = std::move(raw);
+    }
     hit.score = browsing ? 0.0 : it.get_weight();
     // No SNIPPET_BACKGROUND_MODEL: it looks up the frequency of every word
     // of every body shown (a B-tree read per word) and was 60% of a topic

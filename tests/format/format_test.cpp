@@ -226,3 +226,28 @@ TEST_CASE("regression: --offset past the last match is no hits, exit 1, in every
   CHECK(nlohmann::json::parse(counts.out)["total"] == total);
   CHECK(run({"--db", db, "zzzxqv", "--json", "--limit", "0"}).status == 1);
 }
+
+TEST_CASE("--format paths prints a file name that is not UTF-8 byte for byte", "[format]") {
+  TempDir dir;
+  const std::string latin1 = std::string("caf\xe9") + ".md";  // "café" in Latin-1
+  tlsearch::test::write_file(dir / "tl" / latin1,
+                             "---\nid: latin\ntitle: A Latin-1 name\ndate: 2024-01-01\n---\n"
+                             "quokka sighting\n");
+  tlsearch::test::write_file(dir / "tl" / "plain.md",
+                             "---\nid: plain\ntitle: Plain name\ndate: 2024-01-02\n---\n"
+                             "quokka count\n");
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", "-q", (dir / "tl").string()}).status == 0);
+  Output paths = run({"--db", db, "search", "quokka", "--format", "paths", "--sort", "date"});
+  REQUIRE(paths.status == 0);
+  auto rows = lines(paths.out);
+  REQUIRE(rows.size() == 2);
+  // Each printed path opens the file it names.
+  CHECK(rows[0] == (dir / "tl" / latin1).string());
+  CHECK(rows[1] == (dir / "tl" / "plain.md").string());
+  for (const auto& row : rows) CHECK(std::filesystem::exists(row));
+  // JSON stays valid UTF-8: the byte that is not is shown as U+FFFD there.
+  auto json = nlohmann::json::parse(
+      run({"--db", db, "search", "quokka", "--json", "--sort", "date"}).out);
+  CHECK(json["hits"][0]["path"] == (dir / "tl").string() + "/caf\xef\xbf\xbd.md");
+}

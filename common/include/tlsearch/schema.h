@@ -78,7 +78,8 @@ std::string indexed_file_path(const std::string& absolute);
 // ---- Value slots ------------------------------------------------------------
 // kSlotDate: sortable_serialise(EventDate::sort_key()) (yyyymmdd), absent
 // when the event has no year. kSlotImportance: sortable_serialise(1-10).
-// kSlotFile: "<size> <mtime_ns> <path>" used by incremental indexing.
+// kSlotFile: "<size> <mtime_ns> <path>" used by incremental indexing; the
+// path byte for byte, even where it is not UTF-8 (file_slot_path).
 // kSlotFacets: every facet value of the event, as ids (see Facets below).
 // kSlotBody: the Markdown body as written, for `show` and full events.
 // kSlotText: the body as plain text (markdown_to_text), which snippets are
@@ -91,6 +92,9 @@ inline constexpr unsigned kSlotFile = 2;
 inline constexpr unsigned kSlotFacets = 3;
 inline constexpr unsigned kSlotBody = 4;
 inline constexpr unsigned kSlotText = 5;
+
+// The path held in a kSlotFile value, or "" if the value is malformed.
+std::string file_slot_path(const std::string& value);
 
 // ---- Facets ------------------------------------------------------------------
 // All facet values of a document live in one slot, kSlotFacets, as small

@@ -64,7 +64,11 @@ struct Hit {
   std::string date;  // as written in the event
   std::optional<int> year;
   std::optional<int> importance;
-  std::string path;
+  std::string path;  // UTF-8 (bytes that are not UTF-8 shown as U+FFFD)
+  // The path as the file system names it, byte for byte: what `--format
+  // paths` prints for other programs to open. Equal to `path` unless the
+  // name is not valid UTF-8.
+  std::string file;
   double score = 0;  // BM25 weight; 0 when not ranking by relevance
   // HTML-escaped text with matches wrapped in <mark>...</mark>.
   std::string snippet;
