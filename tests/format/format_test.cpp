@@ -227,7 +227,7 @@ TEST_CASE("regression: --offset past the last match is no hits, exit 1, in every
   CHECK(run({"--db", db, "zzzxqv", "--json", "--limit", "0"}).status == 1);
 }
 
-TEST_CASE("--format paths prints a file name that is not UTF-8 byte for byte", "[format]") {
+TEST_CASE("search --format paths prints a file name that is not UTF-8 byte for byte", "[format]") {
   TempDir dir;
   const std::string latin1 = std::string("caf\xe9") + ".md";  // "café" in Latin-1
   tlsearch::test::write_file(dir / "tl" / latin1,
