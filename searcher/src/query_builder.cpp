@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -50,19 +51,66 @@ class IdFieldProcessor : public Xapian::FieldProcessor {
 // C API programs crashed on browsing requests).
 Xapian::Query match_all() { return Xapian::Query(std::string()); }
 
+int days_in_month(std::int64_t year, std::int64_t month) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// The events whose date lies in [low, high] (yyyymmdd sort keys, either end
+// open). An event dated only by year (yyyy0000) or month (yyyymm00) stands
+// for that whole year or month and is found by every range that overlaps
+// it: `--from 1998-01-01 --to 1998-12-31` finds an event dated `1998`,
+// `date:>=2025-11-01` one dated `2025-11`, and `date:<2025-11-01` not that
+// one. Bounds arrive as parse_date_bound() and the comparisons make them
+// (`2020` is 20200000..20201299; `>2020` starts at 20201300, `<2020-05`
+// ends at 20200499, `<2020-05-01` at 20200500); they are first made real
+// days, so that a partial key lies inside [low, high] only if its period
+// starts within it. The one partial date that overlaps without lying
+// inside is the year or month `low` falls in, added by name.
 Xapian::Query date_range_query(std::optional<std::int64_t> low,
                                std::optional<std::int64_t> high) {
   auto ser = [](std::int64_t v) {
     return Xapian::sortable_serialise(static_cast<double>(v));
   };
+  auto at = [&](std::int64_t key) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, ser(key), ser(key));
+  };
+  if (high) {
+    std::int64_t y = *high / 10000, m = *high / 100 % 100, d = *high % 100;
+    if (m != 0 && d == 0) --m, d = 99;  // before the 1st: up to the previous month
+    if (m == 0) --y, m = 12, d = 99;    // before January: up to the previous year
+    high = y * 10000 + m * 100 + d;
+  }
+  std::vector<Xapian::Query> partial;
+  if (low) {
+    std::int64_t y = *low / 10000, m = *low / 100 % 100, d = *low % 100;
+    if (m == 0) m = 1, d = 1;
+    if (m > 12) ++y, m = 1, d = 1;
+    if (d == 0) d = 1;
+    low = y * 10000 + m * 100 + d;
+    if (!high || *low <= *high) {
+      // Within the year's events (its facet term), a cheap check of the
+      // value, where a bare value range would read every event's date.
+      const Xapian::Query year(schema::boolean_term(
+          schema::facet_info(schema::Facet::kYear).term_prefix, std::to_string(y)));
+      Xapian::Query keys = at(y * 10000);
+      if (d <= days_in_month(y, m)) keys |= at(y * 10000 + m * 100);
+      partial.push_back(Xapian::Query(Xapian::Query::OP_FILTER, year, keys));
+    }
+  }
+  Xapian::Query range;
   if (low && high)
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate,
-                         ser(*low), ser(*high));
-  if (low)
-    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, ser(*low));
-  if (high)
-    return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, ser(*high));
-  return match_all();
+    range = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, ser(*low), ser(*high));
+  else if (low)
+    range = Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, ser(*low));
+  else if (high)
+    range = Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, ser(*high));
+  else
+    return match_all();
+  if (partial.empty()) return range;
+  partial.push_back(range);
+  return Xapian::Query(Xapian::Query::OP_OR, partial.begin(), partial.end());
 }
 
 // A malformed date or importance met by a processor. Xapian 1.4's query
@@ -308,27 +356,15 @@ const QueryField* find_query_field(std::string_view name) {
   return nullptr;
 }
 
-// Rewrites the query's top level (outside quotes and brackets) where Xapian
-// 1.4's parser would not do what the user meant, into forms it does read:
-//  - a query made only of excluded items (`-police`, `-lane:x -tag:y`) is
-//    parsed as if the `-` were not there, so it returned exactly the events
-//    it was asked to exclude; it becomes `NOT (police)`, every event
-//    without them;
-//  - an excluded range (`footage -date:2020..2025`) is a syntax error
-//    ("Unknown range operation"); it becomes `(footage) NOT date:...`;
-//  - a filter (`date:`, `year:`, `lane:`...) beside an explicit operator
-//    binds to the word next to it: `lobbying OR lobbyist date:..1990` was
-//    `lobbying OR (lobbyist date:..1990)`, events of any date. A filter
-//    that is no operand of an operator becomes `(rest) date:..1990`, for
-//    the whole query, as --from/--to are.
-// The rest of the query is kept as one group, so its meaning does not
-// change. Anything else is returned unchanged.
-std::string rewrite_top_level(const std::string& text) {
-  struct Item {
-    std::string text;
-    bool excluded;
-  };
-  std::vector<Item> items;
+// One item of a query's top level (outside quotes and brackets), its
+// leading `-` taken off.
+struct TopItem {
+  std::string text;
+  bool excluded;
+};
+
+std::vector<TopItem> split_top_level(const std::string& text) {
+  std::vector<TopItem> items;
   int depth = 0;
   bool quoted = false;
   std::string current;
@@ -349,27 +385,59 @@ std::string rewrite_top_level(const std::string& text) {
     current += c;
   }
   finish();
+  return items;
+}
+
+std::string field_of(const std::string& item) {
+  const std::size_t colon = item.find(':');
+  if (colon == std::string::npos || colon == 0 || item[0] == '"') return std::string();
+  return item.substr(0, colon);
+}
+
+// A range: a field name, a colon, and `..` in the value.
+bool is_range(const std::string& item) {
+  return !field_of(item).empty() && item.find("..", item.find(':')) != std::string::npos;
+}
+
+bool is_filter(const std::string& item) {
+  const std::string field = field_of(item);
+  const QueryField* known = find_query_field(field);
+  return known && !known->words && item.size() > field.size() + 1;
+}
+
+bool is_operator(const TopItem& item) {
+  if (item.excluded) return false;
+  const std::string& t = item.text;
+  return t == "AND" || t == "OR" || t == "XOR" || t == "NOT" || t.rfind("NEAR", 0) == 0 ||
+         t.rfind("ADJ", 0) == 0;
+}
+
+// Rewrites the query's top level (outside quotes and brackets) where Xapian
+// 1.4's parser would not do what the user meant, into forms it does read:
+//  - a query made only of excluded items (`-police`, `-lane:x -tag:y`) is
+//    parsed as if the `-` were not there, so it returned exactly the events
+//    it was asked to exclude; it becomes `NOT (police)`, every event
+//    without them. Unless the items hold nothing to search (`---`, `-!`):
+//    `NOT ()` would search for the word "not";
+//  - an excluded item that is an operand of an operator (`-ring OR
+//    -police`, `police OR -ring`) was read as the word itself (the first
+//    found events holding both words) or was a syntax error; it becomes
+//    `(NOT ring)`;
+//  - an excluded range (`footage -date:2020..2025`) is a syntax error
+//    ("Unknown range operation"); it becomes `(footage) NOT date:...`;
+//  - a filter (`date:`, `year:`, `lane:`...) beside an explicit operator
+//    binds to the word next to it: `lobbying OR lobbyist date:..1990` was
+//    `lobbying OR (lobbyist date:..1990)`, events of any date. A filter
+//    that is no operand of an operator, excluded or not, becomes `(rest)
+//    date:..1990` or `(rest) NOT tag:x`, for the whole query, as
+//    --from/--to are.
+// The rest of the query is kept as one group, so its meaning does not
+// change. Anything else is returned unchanged. `searchable` says whether
+// a piece of query text holds anything to search.
+std::string rewrite_top_level(const std::string& text,
+                              const std::function<bool(const std::string&)>& searchable) {
+  const std::vector<TopItem> items = split_top_level(text);
   if (items.empty()) return text;
-  auto field_of = [](const std::string& item) {
-    const std::size_t colon = item.find(':');
-    if (colon == std::string::npos || colon == 0 || item[0] == '"') return std::string();
-    return item.substr(0, colon);
-  };
-  // A range: a field name, a colon, and `..` in the value.
-  auto is_range = [&](const std::string& item) {
-    return !field_of(item).empty() && item.find("..", item.find(':')) != std::string::npos;
-  };
-  auto is_filter = [&](const std::string& item) {
-    const std::string field = field_of(item);
-    const QueryField* known = find_query_field(field);
-    return known && !known->words && item.size() > field.size() + 1;
-  };
-  auto is_operator = [](const Item& item) {
-    if (item.excluded) return false;
-    const std::string& t = item.text;
-    return t == "AND" || t == "OR" || t == "XOR" || t == "NOT" || t.rfind("NEAR", 0) == 0 ||
-           t.rfind("ADJ", 0) == 0;
-  };
   bool all_excluded = true, excluded_range = false, has_operator = false;
   for (const auto& item : items) {
     all_excluded = all_excluded && item.excluded;
@@ -377,35 +445,45 @@ std::string rewrite_top_level(const std::string& text) {
     has_operator = has_operator || is_operator(item);
   }
   if (all_excluded) {
-    std::string out = "NOT (";
+    std::string inner;
     for (std::size_t i = 0; i < items.size(); ++i)
-      out += (i ? " OR " : "") + items[i].text;
-    return out + ")";
+      inner += (i ? " OR " : "") + items[i].text;
+    return searchable(inner) ? "NOT (" + inner + ")" : inner;
   }
-  std::vector<bool> hoist(items.size(), false);
+  // An operand of an operator: an operator or the query's end on each side.
+  auto operand = [&](std::size_t i) {
+    const bool left = i == 0 || is_operator(items[i - 1]);
+    const bool right = i + 1 == items.size() || is_operator(items[i + 1]);
+    return (left && right) && has_operator;
+  };
+  std::vector<bool> hoist(items.size(), false), negate(items.size(), false);
   bool any = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const Item& item = items[i];
-    if (item.excluded) {
-      hoist[i] = is_range(item.text);
+    const TopItem& item = items[i];
+    const bool after_operator = i > 0 && is_operator(items[i - 1]);
+    const bool before_operator = i + 1 < items.size() && is_operator(items[i + 1]);
+    if (item.excluded && is_range(item.text)) {
+      hoist[i] = true;
     } else if (has_operator && is_filter(item.text)) {
-      const bool after_operator = i > 0 && is_operator(items[i - 1]);
-      const bool before_operator = i + 1 < items.size() && is_operator(items[i + 1]);
       hoist[i] = !after_operator && !before_operator;
     }
-    any = any || hoist[i];
+    if (!hoist[i] && item.excluded && operand(i)) negate[i] = true;
+    any = any || hoist[i] || negate[i];
   }
   if (!any || std::find(hoist.begin(), hoist.end(), false) == hoist.end()) return text;
   std::string rest, filters;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const Item& item = items[i];
+    const TopItem& item = items[i];
     if (hoist[i]) {
       filters += (item.excluded ? " NOT " : " ") + item.text;
     } else {
-      rest += (rest.empty() ? "" : " ") + (item.excluded ? "-" + item.text : item.text);
+      const std::string written = negate[i]     ? "(NOT " + item.text + ")"
+                                  : item.excluded ? "-" + item.text
+                                                  : item.text;
+      rest += (rest.empty() ? "" : " ") + written;
     }
   }
-  return "(" + rest + ")" + filters;
+  return filters.empty() ? rest : "(" + rest + ")" + filters;
 }
 
 std::string lower_ascii(std::string text) {
@@ -490,7 +568,12 @@ std::string normalize_field_names(const std::string& text,
       if (!closest.empty()) notice += "; did you mean '" + closest + ":'?";
       else notice += " (fields: " + all + ")";
       notices.push_back(notice);
+      // Its name and value as two words: `titel:ring` left as it is was
+      // read as the phrase "titel ring".
       out += name;
+      out += ' ';
+      i = j + 1;
+      continue;
     }
     i = j;
   }
@@ -507,6 +590,27 @@ std::string plain_words(const std::string& text) {
 }
 
 }  // namespace
+
+std::string words_without_filters(const std::string& text) {
+  std::vector<std::string> ignored;
+  const std::vector<TopItem> items =
+      split_top_level(normalize_field_names(sanitize_utf8(text), ignored));
+  std::string words;
+  bool removed = false;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const TopItem& item = items[i];
+    if (!is_filter(item.text)) {
+      if (!words.empty()) words += ' ';
+      words += (item.excluded ? "-" : "") + item.text;
+      continue;
+    }
+    const bool beside_operator = (i > 0 && is_operator(items[i - 1])) ||
+                                 (i + 1 < items.size() && is_operator(items[i + 1]));
+    if (beside_operator) return text;
+    removed = true;
+  }
+  return removed ? words : text;
+}
 
 ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db,
                              bool default_or) {
@@ -563,7 +667,14 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     clean = normalize_field_names(clean, parsed.notices);
-    parsed.query = qp.parse_query(rewrite_top_level(clean), kFlags);
+    auto searchable = [&](const std::string& piece) {
+      try {
+        return !qp.parse_query(piece, kFlags).empty();
+      } catch (const Xapian::Error&) {
+        return true;  // the whole query's parse reports it
+      }
+    };
+    parsed.query = qp.parse_query(rewrite_top_level(clean, searchable), kFlags);
     if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
     parsed.notices.insert(parsed.notices.end(), field_notes->begin(), field_notes->end());
   } catch (const Xapian::QueryParserError& e) {

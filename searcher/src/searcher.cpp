@@ -231,8 +231,14 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   std::vector<Ref> refs;
   refs.reserve(tally.size());
   for (const auto& [key, t] : tally) refs.push_back({&key, &best_label(t, key), t.count});
-  auto before = [](const Ref& a, const Ref& b) {
+  // Ties by value ascending; years and importances as numbers (9 before
+  // 10), which for whole numbers without leading zeros is shorter first.
+  const bool numeric = info.facet == schema::Facet::kYear ||
+                       info.facet == schema::Facet::kImportance;
+  auto before = [numeric](const Ref& a, const Ref& b) {
     if (a.count != b.count) return a.count > b.count;
+    if (numeric && a.label->size() != b.label->size())
+      return a.label->size() < b.label->size();
     return *a.label < *b.label;
   };
   const std::size_t top = std::min(limit, refs.size());
@@ -510,14 +516,32 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   if (main_mask) enquire.add_matchspy(spy.get());
 
   Xapian::Query base = parsed.query;
-  enquire.set_query(apply_filters(base, request, std::nullopt));
+  const Xapian::Query filtered = apply_filters(base, request, std::nullopt);
+  enquire.set_query(filtered);
   Xapian::MSet mset = enquire.get_mset(offset, request.limit, all);
   std::size_t strict_total = mset.get_matches_estimated();
 
   // No event has every word: relax to any word, ranked, rather than answer
-  // nothing. Said in a notice so the user knows.
+  // nothing. Said in a notice so the user knows. Decided on the words
+  // alone: when some events hold them all, the filters (--lane, date:...)
+  // leave none of those, and that is the answer, 0. Relaxing then widened
+  // a drill-down beyond the unfiltered search, and the disjunctive counts
+  // promised events that clicking the value did not give.
+  auto words_somewhere = [&] {
+    // A query read as plain words (a bad date) has no filters left in it.
+    const std::string words =
+        parsed.degraded ? request.query : words_without_filters(request.query);
+    if (words == request.query && filtered.serialise() == base.serialise())
+      return false;  // no filters: the search just made
+    Xapian::Query probe = words == request.query ? base : parse_query_text(words, db).query;
+    if (probe.empty()) return true;
+    Xapian::Enquire any(db);
+    any.set_query(probe);
+    any.set_weighting_scheme(Xapian::BoolWeight());
+    return any.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+  };
   if (strict_total == 0 && !browsing &&
-      request.query.find_first_of("\"") == std::string::npos) {
+      request.query.find_first_of("\"") == std::string::npos && !words_somewhere()) {
     ParsedQuery relaxed = parse_query_text(request.query, db, true);
     if (relaxed.query.serialise() != parsed.query.serialise()) {
       enquire.clear_matchspies();

@@ -13,6 +13,8 @@
 using namespace tlsearch;
 using tlsearch::test::facet_string;
 using tlsearch::test::hit_ids;
+using tlsearch::test::TempDir;
+using tlsearch::test::write_file;
 
 namespace {
 
@@ -725,4 +727,158 @@ TEST_CASE("opening a missing index explains how to make one", "[search]") {
     CHECK(e.kind() == ErrorKind::kDatabase);
     CHECK(std::string(e.what()).find("tlsearch index") != std::string::npos);
   }
+}
+
+TEST_CASE("an excluded item as an operand of OR is NOT that item", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto total = [&](const std::string& q) { return s.search(query(q)).total; };
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
+  const std::size_t all = total("");
+  // `-a OR -b` once found the events holding both words.
+  REQUIRE(total("footage warrant") > 0);
+  CHECK(total("-footage OR -warrant") == all - total("footage warrant"));
+  CHECK(ids("-footage OR -warrant") == ids("(NOT footage) OR (NOT warrant)"));
+  for (const auto& id : ids("footage warrant")) CHECK(!contains(ids("-footage OR -warrant"), id));
+  // `a OR -b` was a syntax error, searched as plain words.
+  const auto r = s.search(query("wiretap OR -footage"));
+  CHECK(r.notices.empty());
+  CHECK(r.total == all - total("footage -wiretap"));
+  CHECK(contains(hit_ids(r), "wiretap-law"));
+  CHECK(!contains(hit_ids(r), "doorbell-portal"));
+  // Beside a word it is still that word's exclusion: (wiretap -footage) OR bank.
+  CHECK(ids("wiretap -footage OR bank") == ids("(wiretap -footage) OR bank"));
+}
+
+TEST_CASE("a query of only excluded punctuation has no searchable words", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  // `NOT (--)` searched for the word "not".
+  for (const char* q : {"---", "-!", "-!!! -...", "-()", "-\"\"", "-\xe2\x80\x94"}) {
+    INFO(q);
+    const auto r = s.search(query(q));
+    CHECK(r.total == 0);
+    REQUIRE(!r.notices.empty());
+    CHECK(r.notices.back() == "the query has no searchable words");
+  }
+}
+
+TEST_CASE("an excluded filter beside OR excludes from the whole query", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
+  // footage: doorbell-portal, warrantless-requests, undated-note; wiretap:
+  // wiretap-law. Tagged warrants: warrantless-requests, wiretap-law.
+  const auto expected = ids("(footage OR wiretap) -tag:warrants");
+  REQUIRE(expected.size() == 2);
+  CHECK(ids("footage OR wiretap -tag:warrants") == expected);
+  CHECK(ids("-tag:warrants footage OR wiretap") == expected);
+  for (const auto& id : ids("footage OR wiretap -lane:\"judicial capture\""))
+    CHECK(id != "wiretap-law");
+  CHECK(ids("footage OR wiretap -importance:8") == ids("(footage OR wiretap) -importance:8"));
+}
+
+TEST_CASE("an unknown field name and its value are searched as two words", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  // `titel:wiretap` was the phrase "titel wiretap": nothing, and no
+  // fallback to events with some of the words.
+  const auto r = s.search(query("titel:wiretap"));
+  CHECK(hit_ids(r) == hit_ids(s.search(query("titel wiretap"))));
+  CHECK(contains(hit_ids(r), "wiretap-law"));
+  CHECK(s.search(query("wiretap colour:blue")).total ==
+        s.search(query("wiretap colour blue")).total);
+}
+
+TEST_CASE("filters never widen a search: the any-word fallback ignores them",
+          "[search][filters]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  // Both words: doorbell-portal (2019), warrantless-requests (2021). In the
+  // 1970s only wiretap-law (1978) has one of them.
+  REQUIRE(s.search(query("footage warrant")).total == 2);
+  SearchRequest seventies = query("footage warrant");
+  seventies.from = "1970";
+  seventies.to = "1979";
+  auto r = s.search(seventies);
+  CHECK(r.total == 0);
+  CHECK(r.notices.empty());
+  CHECK(s.search(query("footage warrant date:1970..1979")).total == 0);
+  SearchRequest lane = query("footage warrant");
+  lane.lanes = {"Judicial Capture"};
+  CHECK(s.search(lane).total == 0);
+  // With no event holding every word anywhere, the fallback still applies,
+  // within the filters.
+  SearchRequest none = query("wiretap zebra");
+  none.from = "1970";
+  none.to = "1979";
+  r = s.search(none);
+  CHECK(hit_ids(r) == std::vector<std::string>{"wiretap-law"});
+  REQUIRE(!r.notices.empty());
+  CHECK(r.notices.back().find("showing events with some of them") != std::string::npos);
+  CHECK(hit_ids(s.search(query("wiretap zebra date:1970..1979"))) ==
+        std::vector<std::string>{"wiretap-law"});
+}
+
+TEST_CASE("an event dated by year or month is in every date range that overlaps it",
+          "[search][filters]") {
+  TempDir dir;
+  auto w = [&](const std::string& id, const std::string& date) {
+    write_file(dir / "tl" / (id + ".md"),
+               test::event_text(id, date, "Event " + id, 5, "[Lane]", "[Someone]", "[tag]",
+                                "Body text."));
+  };
+  w("year", "2025");
+  w("month", "2025-11");
+  w("oct31", "2025-10-31");
+  w("nov1", "2025-11-01");
+  w("dec1", "2025-12-01");
+  w("leap-month", "2024-02");
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "tl"}, options).errors == 0);
+  Searcher s(dir / "db");
+  auto ids = [&](const std::string& q, const std::string& from = "", const std::string& to = "") {
+    SearchRequest r = query(q);
+    r.from = from;
+    r.to = to;
+    auto found = hit_ids(s.search(r));
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  using V = std::vector<std::string>;
+  CHECK(ids("", "2025-01-01", "2025-12-31") == V{"dec1", "month", "nov1", "oct31", "year"});
+  CHECK(ids("date:2025-11-01..2025-11-30") == V{"month", "nov1", "year"});
+  CHECK(ids("date:2025-11-15") == V{"month", "year"});
+  CHECK(ids("date:>=2025-11-01") == V{"dec1", "month", "nov1", "year"});
+  CHECK(ids("date:>2025-11-01") == V{"dec1", "month", "year"});
+  CHECK(ids("date:>2025-11-30") == V{"dec1", "year"});  // November is over
+  CHECK(ids("date:<2025-11-01") == V{"leap-month", "oct31", "year"});
+  CHECK(ids("date:<2025-11") == V{"leap-month", "oct31", "year"});
+  CHECK(ids("date:<2025-01-01") == V{"leap-month"});
+  CHECK(ids("date:>2025") == V{});
+  CHECK(ids("date:2025-11") == V{"month", "nov1", "year"});
+  CHECK(ids("", "2025-06", "2026") == V{"dec1", "month", "nov1", "oct31", "year"});
+  CHECK(ids("-date:2025-11-15") == V{"dec1", "leap-month", "nov1", "oct31"});
+  CHECK(ids("date:2024-02-29") == V{"leap-month"});
+  CHECK(ids("date:>2024-02-28") == V{"dec1", "leap-month", "month", "nov1", "oct31", "year"});
+  CHECK(ids("date:>2024-02-29") == V{"dec1", "month", "nov1", "oct31", "year"});
+}
+
+TEST_CASE("year and importance facet ties are in numeric order", "[search][facets]") {
+  TempDir dir;
+  int n = 0;
+  for (const auto& [date, importance] : std::vector<std::pair<std::string, int>>{
+           {"0800", 10}, {"1600", 9}, {"2020", 2}, {"0950", 1}}) {
+    const std::string id = "e" + std::to_string(++n);
+    write_file(dir / "tl" / (id + ".md"),
+               test::event_text(id, date, "Event", importance, "[Lane]", "[A]", "[t]", "Body."));
+  }
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "tl"}, options).errors == 0);
+  const auto r = Searcher(dir / "db").search(query(""));
+  CHECK(facet_string(r, "importance") ==
+        "importance:1=1|importance:2=1|importance:9=1|importance:10=1");
+  CHECK(facet_string(r, "year") == "year:800=1|year:950=1|year:1600=1|year:2020=1");
 }
