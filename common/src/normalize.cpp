@@ -254,8 +254,26 @@ std::string display_label(std::string_view raw) {
     for (char32_t cp : cps) n += (cp == a || cp == b);
     return n;
   };
+  // Only when those two are the value's only quotes of their kind that
+  // open or close something: a headline `'Enemies' list names 'critics'`
+  // keeps its quotes, `'Trump's plan'` loses the outer pair (an apostrophe
+  // inside a word is no quote).
+  auto word = [](char32_t cp) {
+    const auto category = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    return (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+           (category >= UTF8PROC_CATEGORY_ND && category <= UTF8PROC_CATEGORY_NO);
+  };
+  auto only_pair = [&] {
+    const char32_t open = cps.front(), close = cps.back();
+    for (std::size_t i = 1; i + 1 < cps.size(); ++i) {
+      if (cps[i] != open && cps[i] != close) continue;
+      const bool inside_word = i >= 2 && i + 2 < cps.size() && word(cps[i - 1]) && word(cps[i + 1]);
+      if (!inside_word) return false;
+    }
+    return true;
+  };
   while (cps.size() >= 2 && is_quote(cps.front()) &&
-         closes(cps.front(), cps.back())) {
+         closes(cps.front(), cps.back()) && only_pair()) {
     cps.pop_back();
     cps.erase(cps.begin());
     trim_spaces();

@@ -160,6 +160,14 @@ TEST_CASE("display_label drops stray surrounding quotes", "[normalize]") {
   CHECK(display_label("Women's History") == "Women's History");
   CHECK(display_label("The Jones'") == "The Jones'");
   CHECK(display_label("\"Quoted\" phrase") == "\"Quoted\" phrase");
+  // A headline that starts and ends with quoted words keeps all of them;
+  // an apostrophe inside a word does not count as a quote.
+  CHECK(display_label("'Offenders' portal lists 'enemies'") ==
+        "'Offenders' portal lists 'enemies'");
+  CHECK(display_label("\"Ring\" and \"Nest\"") == "\"Ring\" and \"Nest\"");
+  CHECK(display_label("\u201CA\u201D and \u201CB\u201D") == "\u201CA\u201D and \u201CB\u201D");
+  CHECK(display_label("'Trump's plan'") == "Trump's plan");
+  CHECK(display_label("\"Don't 'stop'\"") == "Don't 'stop'");
 }
 
 TEST_CASE("display_label removes control characters", "[normalize]") {
