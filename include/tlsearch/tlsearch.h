@@ -190,7 +190,7 @@ TLSEARCH_API const char* tlsearch_results_hit_date(const tlsearch_results* resul
 TLSEARCH_API const char* tlsearch_results_hit_path(const tlsearch_results* results, size_t index);
 TLSEARCH_API const char* tlsearch_results_hit_snippet(const tlsearch_results* results,
                                                       size_t index);
-/* BM25 score (0 when not ranking by relevance); 0 when out of range. */
+/* BM25 score, whatever the sort; 0 when browsing (no words) or out of range. */
 TLSEARCH_API double tlsearch_results_hit_score(const tlsearch_results* results, size_t index);
 /* Importance 1-10, or 0 when unknown or out of range. */
 TLSEARCH_API int tlsearch_results_hit_importance(const tlsearch_results* results, size_t index);

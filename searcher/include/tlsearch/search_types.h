@@ -69,7 +69,7 @@ struct Hit {
   // paths` prints for other programs to open. Equal to `path` unless the
   // name is not valid UTF-8.
   std::string file;
-  double score = 0;  // BM25 weight; 0 when not ranking by relevance
+  double score = 0;  // BM25 weight, whatever the sort; 0 when browsing (no words)
   // HTML-escaped text with matches wrapped in <mark>...</mark>.
   std::string snippet;
   std::vector<std::string> lanes;
