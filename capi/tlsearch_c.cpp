@@ -262,6 +262,7 @@ tlsearch_status tlsearch_request_set_window(tlsearch_request* request, size_t of
                                             size_t limit) {
   return guard(TLSEARCH_ERROR_INTERNAL, [&] {
     require(request != nullptr, "request is NULL");
+    require(offset <= 4294967295u, "offset must be at most 4294967295");
     require(limit <= 10000, "limit must be at most 10000");
     request->request.offset = offset;
     request->request.limit = limit;
@@ -272,6 +273,7 @@ tlsearch_status tlsearch_request_set_window(tlsearch_request* request, size_t of
 tlsearch_status tlsearch_request_set_facet_limit(tlsearch_request* request, size_t limit) {
   return guard(TLSEARCH_ERROR_INTERNAL, [&] {
     require(request != nullptr, "request is NULL");
+    require(limit <= 100000, "facet limit must be at most 100000");
     request->request.facet_limit = limit;
     return TLSEARCH_OK;
   });

@@ -150,11 +150,13 @@ TLSEARCH_API tlsearch_status tlsearch_request_set_min_importance(tlsearch_reques
 TLSEARCH_API tlsearch_status tlsearch_request_set_sort(tlsearch_request* request,
                                                        const char* sort);
 
-/* The page of hits: skip `offset`, return at most `limit` (at most 10000). */
+/* The page of hits: skip `offset` (at most 4294967295), return at most
+   `limit` (at most 10000). */
 TLSEARCH_API tlsearch_status tlsearch_request_set_window(tlsearch_request* request,
                                                          size_t offset, size_t limit);
 
-/* Values returned per facet; 0 returns no facets. Counts are exact anyway. */
+/* Values returned per facet (at most 100000); 0 returns no facets. Counts
+   are exact anyway. */
 TLSEARCH_API tlsearch_status tlsearch_request_set_facet_limit(tlsearch_request* request,
                                                               size_t limit);
 

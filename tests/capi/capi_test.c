@@ -4,6 +4,7 @@
  * check passed, 1 otherwise (each failure is printed). */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,13 @@ static void check_errors(tlsearch_db* db) {
   CHECK(tlsearch_request_set_sort(req, "sideways") == TLSEARCH_ERROR_USAGE);
   CHECK(contains(tlsearch_last_error(), "sideways"));
   CHECK(tlsearch_request_set_window(req, 0, 20000) == TLSEARCH_ERROR_USAGE);
+  if (SIZE_MAX > 4294967295u) {
+    CHECK(tlsearch_request_set_window(req, SIZE_MAX, 10) == TLSEARCH_ERROR_USAGE);
+    CHECK(contains(tlsearch_last_error(), "offset"));
+  }
+  CHECK(tlsearch_request_set_facet_limit(req, 100001) == TLSEARCH_ERROR_USAGE);
+  CHECK(contains(tlsearch_last_error(), "facet limit"));
+  CHECK(tlsearch_request_set_facet_limit(req, 100000) == TLSEARCH_OK);
   CHECK(tlsearch_request_set_min_importance(req, 11) == TLSEARCH_ERROR_USAGE);
   CHECK(tlsearch_request_add_filter(NULL, "lane", "x") == TLSEARCH_ERROR_USAGE);
   CHECK(tlsearch_request_add_filter(req, "lane", NULL) == TLSEARCH_ERROR_USAGE);

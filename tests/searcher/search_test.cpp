@@ -375,6 +375,24 @@ TEST_CASE("bad parameters are usage errors", "[search][filters]") {
   SearchRequest l = query("");
   l.limit = 1000000;
   CHECK_THROWS_AS(s.search(l), Error);
+  // The command line's limits hold for every program using the library.
+  auto usage = [&](const SearchRequest& bad, const std::string& name) {
+    try {
+      s.search(bad);
+      FAIL("no error for " << name);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::kUsage);
+      CHECK(std::string(e.what()).rfind(name + " must be at most", 0) == 0);
+    }
+  };
+  SearchRequest o = query("footage");
+  o.offset = std::size_t{4294967296};
+  usage(o, "offset");
+  o.offset = 4294967295u;
+  CHECK(s.search(o).hits.empty());
+  SearchRequest f = query("footage");
+  f.facet_limit = 100001;
+  usage(f, "facet_limit");
   SearchRequest q = query(std::string(100000, 'a'));
   try {
     s.search(q);
