@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
                                         std::string(Xapian::version_string()) + ")");
   app.require_subcommand(1);
   app.fallthrough();
+  // Usage errors start with the program's name, as every other error does.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    return "tlsearch: " + CLI::FailureMessage::simple(failed, e);
+  });
   GlobalOptions global;
   add_global_options(app, global);
   int exit_code = kExitOk;

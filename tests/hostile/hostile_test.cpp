@@ -453,6 +453,7 @@ TEST_CASE("bad parameters are a clear error with exit status 2", "[hostile]") {
     INFO(extra[0] << " " << extra[1].substr(0, 30) << "\n" << o.err.substr(0, 300));
     CHECK(o.status == 2);
     CHECK(o.err.find(message) != std::string::npos);
+    CHECK(o.err.rfind("tlsearch: ", 0) == 0);  // named, as every error is
   }
   // Unknown facet values, an offset past the end and the largest limit are
   // answers, not errors.
