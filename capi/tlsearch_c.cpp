@@ -273,7 +273,6 @@ tlsearch_status tlsearch_request_set_window(tlsearch_request* request, size_t of
 tlsearch_status tlsearch_request_set_facet_limit(tlsearch_request* request, size_t limit) {
   return guard(TLSEARCH_ERROR_INTERNAL, [&] {
     require(request != nullptr, "request is NULL");
-    require(limit <= 100000, "facet limit must be at most 100000");
     request->request.facet_limit = limit;
     return TLSEARCH_OK;
   });

@@ -155,8 +155,8 @@ TLSEARCH_API tlsearch_status tlsearch_request_set_sort(tlsearch_request* request
 TLSEARCH_API tlsearch_status tlsearch_request_set_window(tlsearch_request* request,
                                                          size_t offset, size_t limit);
 
-/* Values returned per facet (at most 100000); 0 returns no facets. Counts
-   are exact anyway. */
+/* Values returned per facet; 0 returns no facets, SIZE_MAX every value.
+   Counts are exact anyway. */
 TLSEARCH_API tlsearch_status tlsearch_request_set_facet_limit(tlsearch_request* request,
                                                               size_t limit);
 

@@ -31,7 +31,6 @@ namespace fs = std::filesystem;
 // Ceiling of SearchRequest::limit: a page, not a dump of the index.
 constexpr std::size_t kMaxLimit = 10000;
 constexpr std::size_t kMaxOffset = 4294967295u;  // Xapian counts documents in 32 bits
-constexpr std::size_t kMaxFacetLimit = 100000;
 // Fewer hits than this and a spelling suggestion is looked for.
 constexpr std::size_t kSuggestBelow = 3;
 // Attempts when a concurrent commit invalidates what was being read.
@@ -470,8 +469,9 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 SearchResult Searcher::search(const SearchRequest& request) {
-  // The same limits as the command line's options (docs/limits.md), for
-  // every program using the library.
+  // The command line's limits (docs/limits.md), for every program using
+  // the library; the facet limit excepted, where SIZE_MAX asks for every
+  // value of a corpus with any number of them.
   auto at_most = [](const char* name, std::size_t value, std::size_t max) {
     if (value > max)
       throw Error(ErrorKind::kUsage, std::string(name) + " must be at most " +
@@ -479,7 +479,6 @@ SearchResult Searcher::search(const SearchRequest& request) {
   };
   at_most("limit", request.limit, kMaxLimit);
   at_most("offset", request.offset, kMaxOffset);
-  at_most("facet_limit", request.facet_limit, kMaxFacetLimit);
   return impl_->guarded([&] { return impl_->run(request); });
 }
 
