@@ -347,7 +347,11 @@ std::string fold_diacritics(std::string_view text) {
   if (std::all_of(text.begin(), text.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
     return std::string(text);
-  const std::string decomposed = utf8proc_apply(text, UTF8PROC_DECOMPOSE);
+  // Compatibility decomposition (NFKD) first: ligatures as copied from PDFs
+  // (U+FB01 in `ﬁnance`), full-width and other presentation forms read as
+  // the letters they show.
+  const std::string decomposed =
+      utf8proc_apply(text, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT));
   // U+0300-U+036F, the combining accents of Latin, Greek and Cyrillic, are
   // CC 80-BF and CD 80-AF in UTF-8. Marks of other scripts (Indic vowel
   // signs, Hebrew and Arabic points) are letters' parts there, and stay.

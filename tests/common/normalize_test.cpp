@@ -106,6 +106,12 @@ TEST_CASE("accents of Latin, Greek and Cyrillic letters fold away, other marks s
     INFO(kept);
     CHECK(fold_diacritics(kept) == sanitize_utf8(kept));  // (NFC orders marks)
   }
+  // Compatibility forms read as the letters they show: a ligature copied
+  // from a PDF, full-width letters, a superscript digit.
+  CHECK(fold_diacritics("\uFB01nance") == "finance");
+  CHECK(fold_diacritics("\uFF32\uFF49\uFF4E\uFF47") == "Ring");
+  CHECK(fold_diacritics("m\u00B2") == "m2");
+  CHECK(facet_key("\uFB01nance") == facet_key("finance"));
   CHECK(facet_key("Viktor Orb\u00E1n") == facet_key("viktor orban"));
   CHECK(facet_key("Viktor Orb\u00E1n") == "viktor orban");
 }

@@ -680,7 +680,34 @@ TEST_CASE("a word or value matches whether its accents are composed or not",
   CHECK(s.search(query("\"naive review\"")).total == 1);
   by_lane.lanes = {"cafe lane"};
   CHECK(s.search(by_lane).total == 2);
+}
 
+TEST_CASE("ligatures and full-width letters match the letters they show",
+          "[search][unicode]") {
+  test::TempDir dir;
+  // A ligature as copied from a PDF (U+FB01), full-width letters.
+  test::write_file(dir / "e" / "a.md",
+                   "---\nid: a\ntitle: Campaign \uFB01nance filing\ntags: [\uFF32\uFF49\uFF4E\uFF47]\n"
+                   "---\nThe \uFB02ow of money.\n");
+  test::write_file(dir / "e" / "b.md",
+                   "---\nid: b\ntitle: Campaign finance report\ntags: [ring]\n---\nA flow chart.\n");
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "e"}, options).errors == 0);
+  Searcher s(dir / "db");
+  for (const char* q : {"finance", "\uFB01nance", "\"campaign finance\"", "flow", "\uFF26\uFF4C\uFF4F\uFF57"}) {
+    INFO(q);
+    CHECK(s.search(query(q)).total == 2);
+  }
+  SearchRequest by_tag;
+  by_tag.tags = {"Ring"};
+  const auto r = s.search(by_tag);
+  CHECK(r.total == 2);
+  CHECK(s.search(query("tag:\uFF52\uFF49\uFF4E\uFF47")).total == 2);
+  // Snippets still show the text as written.
+  const auto hits = s.search(query("id:a flow")).hits;
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].snippet.find("<mark>\uFB02ow</mark>") != std::string::npos);
 }
 
 TEST_CASE("regression: searchers in several threads at once, browsing", "[search][threads]") {

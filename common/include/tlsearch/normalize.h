@@ -34,9 +34,10 @@ std::string display_label(std::string_view raw);
 std::string sanitize_utf8(std::string_view text, bool* replaced = nullptr);
 
 // `text` without the accents of Latin, Greek and Cyrillic letters (the
-// combining marks U+0300-U+036F once decomposed), in NFC: `Orbán` gives
-// `Orban`. Words are indexed and looked up this way, so either spelling
-// finds both; ASCII text comes back unchanged.
+// combining marks U+0300-U+036F once decomposed), in NFKC: `Orbán` gives
+// `Orban`, the ligature in `ﬁnance` `finance`, full-width `Ｒｉｎｇ` `Ring`.
+// Words are indexed and looked up this way, so either spelling finds both;
+// ASCII text comes back unchanged.
 std::string fold_diacritics(std::string_view text);
 
 // `text` with control characters written as escapes (`\n`, `\t`, `\r`,
