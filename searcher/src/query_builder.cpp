@@ -438,10 +438,9 @@ std::string rewrite_top_level(const std::string& text,
                               const std::function<bool(const std::string&)>& searchable) {
   const std::vector<TopItem> items = split_top_level(text);
   if (items.empty()) return text;
-  bool all_excluded = true, excluded_range = false, has_operator = false;
+  bool all_excluded = true, has_operator = false;
   for (const auto& item : items) {
     all_excluded = all_excluded && item.excluded;
-    excluded_range = excluded_range || (item.excluded && is_range(item.text));
     has_operator = has_operator || is_operator(item);
   }
   if (all_excluded) {
@@ -450,11 +449,16 @@ std::string rewrite_top_level(const std::string& text,
       inner += (i ? " OR " : "") + items[i].text;
     return searchable(inner) ? "NOT (" + inner + ")" : inner;
   }
-  // An operand of an operator: an operator or the query's end on each side.
+  // An operand of a boolean operator: AND, OR or XOR, or the query's end,
+  // on each side (NEAR and ADJ take words, so `-x` there is left alone).
+  auto boolean = [](const TopItem& item) {
+    return !item.excluded && (item.text == "AND" || item.text == "OR" || item.text == "XOR");
+  };
   auto operand = [&](std::size_t i) {
-    const bool left = i == 0 || is_operator(items[i - 1]);
-    const bool right = i + 1 == items.size() || is_operator(items[i + 1]);
-    return (left && right) && has_operator;
+    const bool left = i == 0 || boolean(items[i - 1]);
+    const bool right = i + 1 == items.size() || boolean(items[i + 1]);
+    return left && right && ((i > 0 && boolean(items[i - 1])) ||
+                             (i + 1 < items.size() && boolean(items[i + 1])));
   };
   std::vector<bool> hoist(items.size(), false), negate(items.size(), false);
   bool any = false;
@@ -462,12 +466,13 @@ std::string rewrite_top_level(const std::string& text,
     const TopItem& item = items[i];
     const bool after_operator = i > 0 && is_operator(items[i - 1]);
     const bool before_operator = i + 1 < items.size() && is_operator(items[i + 1]);
-    if (item.excluded && is_range(item.text)) {
+    if (item.excluded && operand(i)) {
+      negate[i] = true;
+    } else if (item.excluded && is_range(item.text)) {
       hoist[i] = true;
     } else if (has_operator && is_filter(item.text)) {
       hoist[i] = !after_operator && !before_operator;
     }
-    if (!hoist[i] && item.excluded && operand(i)) negate[i] = true;
     any = any || hoist[i] || negate[i];
   }
   if (!any || std::find(hoist.begin(), hoist.end(), false) == hoist.end()) return text;

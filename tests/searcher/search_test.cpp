@@ -795,6 +795,14 @@ TEST_CASE("an excluded item as an operand of OR is NOT that item", "[search][syn
   CHECK(!contains(hit_ids(r), "doorbell-portal"));
   // Beside a word it is still that word's exclusion: (wiretap -footage) OR bank.
   CHECK(ids("wiretap -footage OR bank") == ids("(wiretap -footage) OR bank"));
+  // An excluded range as an operand was a syntax error.
+  // wiretap-law (1978) is inside the range, so it comes back through OR.
+  const auto range = s.search(query("-date:1900..2020 OR wiretap"));
+  CHECK(range.notices.empty());
+  CHECK(hit_ids(range) == hit_ids(s.search(query("(NOT date:1900..2020) OR wiretap"))));
+  CHECK(range.total == all - total("date:1900..2020") + 1);
+  CHECK(contains(hit_ids(range), "wiretap-law"));
+
 }
 
 TEST_CASE("a query of only excluded punctuation has no searchable words", "[search][syntax]") {
