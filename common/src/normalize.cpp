@@ -300,8 +300,15 @@ std::string display_label(std::string_view raw) {
 }
 
 std::string facet_key(std::string_view raw) {
+  // In compatibility form (NFKC) first, so that full-width and other
+  // presentation forms of `-`, `_`, `&` and spaces fold as those do.
   std::string storage;
-  raw = nfc_view(raw, storage);
+  if (!std::all_of(raw.begin(), raw.end(),
+                   [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    storage = utf8proc_apply(
+        raw, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+    raw = storage;
+  }
   std::string out;
   out.reserve(raw.size() + 8);
   std::size_t pos = 0;

@@ -86,17 +86,17 @@ Xapian::Query date_range_query(std::optional<std::int64_t> low,
   if (low) {
     std::int64_t y = *low / 10000, m = *low / 100 % 100, d = *low % 100;
     if (m == 0) m = 1, d = 1;
-    if (m > 12) ++y, m = 1, d = 1;
     if (d == 0) d = 1;
+    if (m <= 12 && d > days_in_month(y, m)) ++m, d = 1;  // `>2020-12-31`
+    if (m > 12) ++y, m = 1, d = 1;                       // `>2020`
     low = y * 10000 + m * 100 + d;
     if (!high || *low <= *high) {
       // Within the year's events (its facet term), a cheap check of the
       // value, where a bare value range would read every event's date.
       const Xapian::Query year(schema::boolean_term(
           schema::facet_info(schema::Facet::kYear).term_prefix, std::to_string(y)));
-      Xapian::Query keys = at(y * 10000);
-      if (d <= days_in_month(y, m)) keys |= at(y * 10000 + m * 100);
-      partial.push_back(Xapian::Query(Xapian::Query::OP_FILTER, year, keys));
+      partial.push_back(Xapian::Query(Xapian::Query::OP_FILTER, year,
+                                      at(y * 10000) | at(y * 10000 + m * 100)));
     }
   }
   Xapian::Query range;
@@ -106,8 +106,8 @@ Xapian::Query date_range_query(std::optional<std::int64_t> low,
     range = Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, ser(*low));
   else if (high)
     range = Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, ser(*high));
-  else
-    return match_all();
+  else  // `date:..`: every event with a date (>= "" would be every event)
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, ser(0));
   if (partial.empty()) return range;
   partial.push_back(range);
   return Xapian::Query(Xapian::Query::OP_OR, partial.begin(), partial.end());
@@ -412,32 +412,71 @@ bool is_operator(const TopItem& item) {
          t.rfind("ADJ", 0) == 0;
 }
 
-// Rewrites the query's top level (outside quotes and brackets) where Xapian
-// 1.4's parser would not do what the user meant, into forms it does read:
-//  - a query made only of excluded items (`-police`, `-lane:x -tag:y`) is
-//    parsed as if the `-` were not there, so it returned exactly the events
-//    it was asked to exclude; it becomes `NOT (police)`, every event
-//    without them. Unless the items hold nothing to search (`---`, `-!`):
-//    `NOT ()` would search for the word "not";
-//  - an excluded item that is an operand of an operator (`-ring OR
-//    -police`, `police OR -ring`) was read as the word itself (the first
-//    found events holding both words) or was a syntax error; it becomes
-//    `(NOT ring)`;
+// Rewrites the query's top level (outside quotes), and each bracketed
+// group's the same way, where Xapian 1.4's parser would not do what the
+// user meant, into forms it does read:
+//  - a query or group made only of excluded items (`-police`, `-lane:x
+//    -tag:y`, `(-ring)`) is parsed as if the `-` were not there, so it
+//    returned exactly the events it was asked to exclude; it becomes
+//    `NOT (police)`, every event without them. Items that hold nothing to
+//    search (`-!`, a lone `-`) are dropped; with none left (`---`) there is
+//    nothing to search, where `NOT ()` searched for the word "not";
+//  - an excluded item that is an operand of AND, OR or XOR (`-ring OR
+//    -police`, `police OR -ring`, `-date:2020..2025 OR ring`) was read as
+//    the word itself (the first found events holding both words) or was a
+//    syntax error; it becomes `(NOT ring)`;
 //  - an excluded range (`footage -date:2020..2025`) is a syntax error
 //    ("Unknown range operation"); it becomes `(footage) NOT date:...`;
 //  - a filter (`date:`, `year:`, `lane:`...) beside an explicit operator
 //    binds to the word next to it: `lobbying OR lobbyist date:..1990` was
 //    `lobbying OR (lobbyist date:..1990)`, events of any date. A filter
 //    that is no operand of an operator, excluded or not, becomes `(rest)
-//    date:..1990` or `(rest) NOT tag:x`, for the whole query, as
+//    date:..1990` or `(rest) NOT tag:x`, for the whole query (or group), as
 //    --from/--to are.
-// The rest of the query is kept as one group, so its meaning does not
-// change. Anything else is returned unchanged. `searchable` says whether
-// a piece of query text holds anything to search.
+// The rest is kept as one group, so its meaning does not change. Anything
+// else is returned unchanged. `searchable` says whether a piece of query
+// text holds anything to search. Groups are rewritten 32 levels deep.
 std::string rewrite_top_level(const std::string& text,
-                              const std::function<bool(const std::string&)>& searchable) {
-  const std::vector<TopItem> items = split_top_level(text);
-  if (items.empty()) return text;
+                              const std::function<bool(const std::string&)>& searchable,
+                              int depth = 0) {
+  std::vector<TopItem> items;
+  bool changed = false;
+  for (TopItem& item : split_top_level(text)) {
+    if (item.text == "-" || item.text == "+") {  // a sign before nothing
+      changed = true;
+      continue;
+    }
+    // A bracketed group, rewritten on its own.
+    if (depth < 32 && item.text.size() >= 2 && item.text.front() == '(' &&
+        item.text.back() == ')') {
+      int level = 0;
+      bool quoted = false;
+      std::size_t close = 0;
+      for (std::size_t i = 0; i < item.text.size() && !close; ++i) {
+        const char c = item.text[i];
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == '(') ++level;
+        if (c == ')' && --level == 0) close = i;
+      }
+      if (close + 1 == item.text.size()) {
+        const std::string inner = item.text.substr(1, item.text.size() - 2);
+        const std::string rewritten = rewrite_top_level(inner, searchable, depth + 1);
+        if (rewritten != inner) {
+          item.text = "(" + rewritten + ")";
+          changed = true;
+        }
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  auto joined = [&] {
+    std::string out;
+    for (const auto& item : items)
+      out += (out.empty() ? "" : " ") + (item.excluded ? "-" + item.text : item.text);
+    return out;
+  };
+  if (items.empty()) return changed ? std::string() : text;
   bool all_excluded = true, has_operator = false;
   for (const auto& item : items) {
     all_excluded = all_excluded && item.excluded;
@@ -445,37 +484,44 @@ std::string rewrite_top_level(const std::string& text,
   }
   if (all_excluded) {
     std::string inner;
-    for (std::size_t i = 0; i < items.size(); ++i)
-      inner += (i ? " OR " : "") + items[i].text;
-    return searchable(inner) ? "NOT (" + inner + ")" : inner;
+    for (const auto& item : items)
+      if (searchable(item.text)) inner += (inner.empty() ? "" : " OR ") + item.text;
+    return inner.empty() ? std::string() : "NOT (" + inner + ")";
+  }
+  // Filters that go to the end: beside no operator.
+  std::vector<bool> hoist(items.size(), false), negate(items.size(), false);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const TopItem& item = items[i];
+    const bool beside_operator = (i > 0 && is_operator(items[i - 1])) ||
+                                 (i + 1 < items.size() && is_operator(items[i + 1]));
+    hoist[i] = !beside_operator && ((item.excluded && is_range(item.text)) ||
+                                    (has_operator && is_filter(item.text)));
   }
   // An operand of a boolean operator: AND, OR or XOR, or the query's end,
-  // on each side (NEAR and ADJ take words, so `-x` there is left alone).
+  // on each side, the filters that go to the end not counted (NEAR and ADJ
+  // take words, so `-x` there is left alone).
   auto boolean = [](const TopItem& item) {
     return !item.excluded && (item.text == "AND" || item.text == "OR" || item.text == "XOR");
   };
-  auto operand = [&](std::size_t i) {
-    const bool left = i == 0 || boolean(items[i - 1]);
-    const bool right = i + 1 == items.size() || boolean(items[i + 1]);
-    return left && right && ((i > 0 && boolean(items[i - 1])) ||
-                             (i + 1 < items.size() && boolean(items[i + 1])));
+  auto neighbour = [&](std::size_t i, int step) -> const TopItem* {
+    for (auto j = static_cast<std::ptrdiff_t>(i) + step;
+         j >= 0 && j < static_cast<std::ptrdiff_t>(items.size()); j += step)
+      if (!hoist[static_cast<std::size_t>(j)]) return &items[static_cast<std::size_t>(j)];
+    return nullptr;
   };
-  std::vector<bool> hoist(items.size(), false), negate(items.size(), false);
-  bool any = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const TopItem& item = items[i];
-    const bool after_operator = i > 0 && is_operator(items[i - 1]);
-    const bool before_operator = i + 1 < items.size() && is_operator(items[i + 1]);
-    if (item.excluded && operand(i)) {
-      negate[i] = true;
-    } else if (item.excluded && is_range(item.text)) {
-      hoist[i] = true;
-    } else if (has_operator && is_filter(item.text)) {
-      hoist[i] = !after_operator && !before_operator;
-    }
-    any = any || hoist[i] || negate[i];
+    if (!items[i].excluded || hoist[i]) continue;
+    const TopItem* left = neighbour(i, -1);
+    const TopItem* right = neighbour(i, 1);
+    negate[i] = (!left || boolean(*left)) && (!right || boolean(*right)) &&
+                ((left && boolean(*left)) || (right && boolean(*right)));
+    // An excluded range beside an operator but no operand: still to the end.
+    if (!negate[i] && is_range(items[i].text)) hoist[i] = true;
   }
-  if (!any || std::find(hoist.begin(), hoist.end(), false) == hoist.end()) return text;
+  const bool any = std::find(hoist.begin(), hoist.end(), true) != hoist.end() ||
+                   std::find(negate.begin(), negate.end(), true) != negate.end();
+  if (!any || std::find(hoist.begin(), hoist.end(), false) == hoist.end())
+    return changed ? joined() : text;
   std::string rest, filters;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const TopItem& item = items[i];
@@ -562,7 +608,7 @@ std::string normalize_field_names(const std::string& text,
       out += *canonical;
     } else {
       const std::string lower = lower_ascii(name);
-      std::string notice = "'" + name + ":' is not a field, so it was searched as words";
+      std::string notice = "'" + name + ":' is not a field, so what follows it was searched in every field";
       std::string closest, all;
       std::size_t best = 3;
       for (const auto& known : kQueryFields) {
@@ -573,11 +619,21 @@ std::string normalize_field_names(const std::string& text,
       if (!closest.empty()) notice += "; did you mean '" + closest + ":'?";
       else notice += " (fields: " + all + ")";
       notices.push_back(notice);
-      // Its name and value as two words: `titel:ring` left as it is was
-      // read as the phrase "titel ring".
-      out += name;
-      out += ' ';
-      i = j + 1;
+      // Its value is searched in every field, in brackets so that a `-`
+      // before it or an `OR` after it applies to all of it: `titel:ring`
+      // left as it is was read as the phrase "titel ring", which no event
+      // holds.
+      std::size_t end = j + 1;
+      if (end < text.size() && text[end] == '"') {
+        const std::size_t close = text.find('"', end + 1);
+        end = close == std::string::npos ? text.size() : close + 1;
+      } else {
+        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
+               text[end] != ')')
+          ++end;
+      }
+      out += "(" + text.substr(j + 1, end - j - 1) + ")";
+      i = end;
       continue;
     }
     i = j;
@@ -596,25 +652,40 @@ std::string plain_words(const std::string& text) {
 
 }  // namespace
 
-std::string words_without_filters(const std::string& text) {
+std::optional<std::string> words_without_filters(const std::string& text) {
   std::vector<std::string> ignored;
-  const std::vector<TopItem> items =
-      split_top_level(normalize_field_names(sanitize_utf8(text), ignored));
-  std::string words;
-  bool removed = false;
+  const std::string normalized = normalize_field_names(sanitize_utf8(text), ignored);
+  const std::vector<TopItem> items = split_top_level(normalized);
+  std::vector<bool> drop(items.size(), false);
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const TopItem& item = items[i];
-    if (!is_filter(item.text)) {
-      if (!words.empty()) words += ' ';
-      words += (item.excluded ? "-" : "") + item.text;
-      continue;
-    }
-    const bool beside_operator = (i > 0 && is_operator(items[i - 1])) ||
+    if (!is_filter(items[i].text)) continue;
+    // `NOT tag:x` goes with its NOT.
+    const bool after_not = i > 0 && !items[i - 1].excluded && items[i - 1].text == "NOT";
+    const std::size_t first = after_not ? i - 1 : i;
+    const bool beside_operator = (first > 0 && is_operator(items[first - 1])) ||
                                  (i + 1 < items.size() && is_operator(items[i + 1]));
-    if (beside_operator) return text;
-    removed = true;
+    if (beside_operator) return std::nullopt;
+    drop[i] = true;
+    if (after_not) drop[i - 1] = true;
   }
-  return removed ? words : text;
+  // A filter left anywhere (in brackets, in an operand) cannot be taken out.
+  std::string words;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (drop[i]) continue;
+    for (const auto& field : kQueryFields) {
+      if (field.words) continue;
+      const std::string name = std::string(field.name) + ":";
+      for (std::size_t at = items[i].text.find(name); at != std::string::npos;
+           at = items[i].text.find(name, at + 1)) {
+        const char before = at ? items[i].text[at - 1] : ' ';
+        if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_')
+          return std::nullopt;
+      }
+    }
+    if (!words.empty()) words += ' ';
+    words += (items[i].excluded ? "-" : "") + items[i].text;
+  }
+  return words;
 }
 
 ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db,
@@ -641,6 +712,23 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
                              "); searched for the words without them");
     for (char& c : clean)
       if (c == '*') c = ' ';
+  } else if (wildcards > 0) {
+    // The parser expands a wildcard's prefix as written, not through the
+    // stemmer that folds every indexed word: folded here (`Orbá*`,
+    // `ﬁn*`, full-width letters).
+    std::string folded;
+    std::size_t start = 0;
+    for (std::size_t i = 1; i < clean.size(); ++i) {
+      if (clean[i] != '*') continue;
+      std::size_t word = i;
+      auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c); };
+      while (word > start && word_byte(static_cast<unsigned char>(clean[word - 1]))) --word;
+      if (word == i) continue;
+      folded += clean.substr(start, word - start);
+      folded += fold_diacritics(clean.substr(word, i - word));
+      start = i;
+    }
+    clean = folded + clean.substr(start);
   }
   {
     // Xapian closes an open quote or bracket at the end of the query and
@@ -782,7 +870,8 @@ std::string spelling_suggestion(const std::string& text,
       out += word;
       continue;
     }
-    std::string suggestion = db.get_spelling_suggestion(lower);
+    // Looked up folded, as the stemmer reads it (`ﬁnanse`, full-width).
+    std::string suggestion = db.get_spelling_suggestion(fold_diacritics(lower));
     if (suggestion.empty() || suggestion == lower) {
       out += word;
     } else {

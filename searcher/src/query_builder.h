@@ -40,11 +40,12 @@ struct ParsedQuery {
 ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db,
                              bool default_or = false);
 
-// The query's text without the filters at its top level (`lane:x`,
-// `-date:..2020`), as typed otherwise; `text` itself when it has none, or
-// when a filter is an operand of an operator (`a OR lane:x`). What decides
-// whether any event holds all the words, whatever the filters.
-std::string words_without_filters(const std::string& text);
+// The query's words: its text without the filters at its top level
+// (`lane:x`, `-date:..2020`, `NOT tag:x`), field names as the parser reads
+// them. nullopt when a filter cannot be taken out (an operand of an
+// operator, inside brackets). What decides whether any event holds all
+// the words, whatever the filters.
+std::optional<std::string> words_without_filters(const std::string& text);
 
 // A corrected version of `text` from the spelling dictionary, or "".
 std::string spelling_suggestion(const std::string& text,

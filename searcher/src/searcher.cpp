@@ -288,6 +288,14 @@ std::string format_sort_key(double key) {
   return buf;
 }
 
+// Whether any event matches `query`.
+bool any_match(const Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  return enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+}
+
 Hit make_hit(const Event& event) {
   Hit hit;
   hit.id = event.id;
@@ -536,16 +544,14 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   // promised events that clicking the value did not give.
   auto words_somewhere = [&] {
     // A query read as plain words (a bad date) has no filters left in it.
-    const std::string words =
-        parsed.degraded ? request.query : words_without_filters(request.query);
-    if (words == request.query && filtered.serialise() == base.serialise())
-      return false;  // no filters: the search just made
-    Xapian::Query probe = words == request.query ? base : parse_query_text(words, db).query;
-    if (probe.empty()) return true;
-    Xapian::Enquire any(db);
-    any.set_query(probe);
-    any.set_weighting_scheme(Xapian::BoolWeight());
-    return any.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+    if (parsed.degraded)
+      return filtered.serialise() != base.serialise() && !base.empty() &&
+             any_match(db, base);
+    const std::optional<std::string> words = words_without_filters(request.query);
+    if (!words) return true;  // filters inside: never relax past them
+    Xapian::Query probe = parse_query_text(*words, db).query;
+    if (probe.serialise() == filtered.serialise()) return false;  // the search just made
+    return !probe.empty() && any_match(db, probe);
   };
   if (strict_total == 0 && !browsing &&
       request.query.find_first_of("\"") == std::string::npos && !words_somewhere()) {

@@ -112,6 +112,11 @@ TEST_CASE("accents of Latin, Greek and Cyrillic letters fold away, other marks s
   CHECK(fold_diacritics("\uFF32\uFF49\uFF4E\uFF47") == "Ring");
   CHECK(fold_diacritics("m\u00B2") == "m2");
   CHECK(facet_key("\uFB01nance") == facet_key("finance"));
+  // Full-width punctuation folds as its ASCII form does.
+  CHECK(facet_key("police\uFF0Daccess") == facet_key("police-access"));
+  CHECK(facet_key("\uFF50\uFF4F\uFF4C\uFF49\uFF43\uFF45\uFF3F\uFF41\uFF43\uFF43\uFF45\uFF53\uFF53") ==
+        facet_key("police-access"));
+  CHECK(facet_key("Media Capture \uFF06 Control") == facet_key("media capture and control"));
   CHECK(facet_key("Viktor Orb\u00E1n") == facet_key("viktor orban"));
   CHECK(facet_key("Viktor Orb\u00E1n") == "viktor orban");
 }

@@ -704,6 +704,10 @@ TEST_CASE("ligatures and full-width letters match the letters they show",
   const auto r = s.search(by_tag);
   CHECK(r.total == 2);
   CHECK(s.search(query("tag:\uFF52\uFF49\uFF4E\uFF47")).total == 2);
+  // Wildcards and "did you mean" read them the same way.
+  CHECK(s.search(query("\uFB01n*")).total == 2);
+  CHECK(s.search(query("\uFF26\uFF29\uFF2E*")).total == 2);
+  CHECK(s.search(query("\uFB01nanse")).suggestion.find("finance") != std::string::npos);
   // Snippets still show the text as written.
   const auto hits = s.search(query("id:a flow")).hits;
   REQUIRE(hits.size() == 1);
@@ -805,6 +809,31 @@ TEST_CASE("an excluded item as an operand of OR is NOT that item", "[search][syn
 
 }
 
+TEST_CASE("exclusions inside brackets, stray signs and open date ranges", "[search][syntax]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
+  const auto without = ids("-footage");
+  REQUIRE(!without.empty());
+  // A lone `-` or an item with nothing to search once turned `-footage`
+  // into footage; so did brackets.
+  for (const char* q : {"-footage -", "-footage -.", "-footage -()", "(-footage)", "- -footage"}) {
+    INFO(q);
+    CHECK(ids(q) == without);
+  }
+  CHECK(ids("warrant (-footage)") == ids("warrant -footage"));
+  CHECK(ids("(-footage OR -warrant)") == ids("-footage OR -warrant"));
+  CHECK(ids("(warrant OR -footage) police") == ids("(warrant OR (NOT footage)) police"));
+  CHECK(ids("(wiretap OR footage date:..1999)") == ids("wiretap OR footage date:..1999"));
+  // An excluded operand beside a filter that applies to the whole query.
+  CHECK(ids("wiretap OR -footage date:..2000") == ids("(wiretap OR (NOT footage)) date:..2000"));
+  CHECK(s.search(query("wiretap OR -footage date:..2000")).notices.empty());
+  // `date:..` is every event with a date; undated-note has none.
+  const auto dated = ids("date:..");
+  CHECK(dated.size() == s.search(query("")).total - 1);
+  CHECK(!contains(dated, "undated-note"));
+}
+
 TEST_CASE("a query of only excluded punctuation has no searchable words", "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
@@ -833,16 +862,23 @@ TEST_CASE("an excluded filter beside OR excludes from the whole query", "[search
   CHECK(ids("footage OR wiretap -importance:8") == ids("(footage OR wiretap) -importance:8"));
 }
 
-TEST_CASE("an unknown field name and its value are searched as two words", "[search][syntax]") {
+TEST_CASE("an unknown field name is dropped and its value searched everywhere",
+          "[search][syntax]") {
   test::Timeline t;
   Searcher s = t.searcher();
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
   // `titel:wiretap` was the phrase "titel wiretap": nothing, and no
   // fallback to events with some of the words.
-  const auto r = s.search(query("titel:wiretap"));
-  CHECK(hit_ids(r) == hit_ids(s.search(query("titel wiretap"))));
-  CHECK(contains(hit_ids(r), "wiretap-law"));
-  CHECK(s.search(query("wiretap colour:blue")).total ==
-        s.search(query("wiretap colour blue")).total);
+  CHECK(ids("titel:wiretap") == ids("wiretap"));
+  CHECK(contains(ids("titel:wiretap"), "wiretap-law"));
+  CHECK(ids("footage colour:blue") == ids("footage blue"));
+  // A `-` before it and an `OR` after it apply to the value: `-titel
+  // wiretap` would have required wiretap.
+  CHECK(ids("warrant -titel:wiretap") == ids("warrant -wiretap"));
+  CHECK(ids("titel:wiretap OR bank") == ids("wiretap OR bank"));
+  CHECK(ids("titel:\"camera footage\" OR bank") == ids("\"camera footage\" OR bank"));
+  REQUIRE(!s.search(query("-titel:wiretap")).notices.empty());
+  CHECK(s.search(query("-titel:wiretap")).total == s.search(query("-wiretap")).total);
 }
 
 TEST_CASE("filters never widen a search: the any-word fallback ignores them",
@@ -862,6 +898,16 @@ TEST_CASE("filters never widen a search: the any-word fallback ignores them",
   SearchRequest lane = query("footage warrant");
   lane.lanes = {"Judicial Capture"};
   CHECK(s.search(lane).total == 0);
+  // Filters in brackets, or after NOT, as well.
+  for (const char* q : {"footage warrant (date:1970..1979 OR date:1980)",
+                        "footage warrant NOT tag:police-access",
+                        "footage warrant (tag:wiretap OR tag:media)",
+                        "footage warrant -lane:\"surveillance infrastructure\""}) {
+    INFO(q);
+    const auto filtered = s.search(query(q));
+    CHECK(filtered.total == 0);
+    CHECK(filtered.notices.empty());
+  }
   // With no event holding every word anywhere, the fallback still applies,
   // within the filters.
   SearchRequest none = query("wiretap zebra");
@@ -918,6 +964,11 @@ TEST_CASE("an event dated by year or month is in every date range that overlaps 
   CHECK(ids("date:2024-02-29") == V{"leap-month"});
   CHECK(ids("date:>2024-02-28") == V{"dec1", "leap-month", "month", "nov1", "oct31", "year"});
   CHECK(ids("date:>2024-02-29") == V{"dec1", "month", "nov1", "oct31", "year"});
+  // After the last day of a year or month: none of it left.
+  CHECK(ids("date:>2025-12-31") == V{});
+  CHECK(ids("date:>2025-11-30") == V{"dec1", "year"});
+  CHECK(ids("-date:>2025-12-31") == V{"dec1", "leap-month", "month", "nov1", "oct31", "year"});
+  CHECK(ids("date:2024-03-01..2024-12-31") == V{});
 }
 
 TEST_CASE("year and importance facet ties are in numeric order", "[search][facets]") {
