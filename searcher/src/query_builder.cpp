@@ -152,11 +152,18 @@ Comparison take_comparison(std::string& value) {
 
 // `date:2024` and `date:2024-05`: every event in that year or month;
 // `date:>2020` after 2020, `date:>=2020-05` from May 2020, `date:<2001`
-// before 2001, `date:<=1999-12-31` up to that day.
+// before 2001, `date:<=1999-12-31` up to that day; `date:2020..2024`,
+// `date:2020-03..`, `date:..2019-06-30`. Ranges are read here too, not by a
+// Xapian RangeProcessor: the parser puts a field's values in one group,
+// ORed (`date:1998 date:2024`), but ANDed a range with them
+// (`date:2024 date:1998..1998` found nothing), and an excluded range was a
+// syntax error.
 class DateFieldProcessor : public Xapian::FieldProcessor {
  public:
   explicit DateFieldProcessor(FieldProblem problem) : problem_(std::move(problem)) {}
   Xapian::Query operator()(const std::string& field_value) override {
+    const std::size_t dots = field_value.find("..");
+    if (dots != std::string::npos) return range(field_value.substr(0, dots), field_value.substr(dots + 2));
     std::string value = field_value;
     const Comparison comparison = take_comparison(value);
     auto bounds = parse_date_bound(value);
@@ -177,16 +184,7 @@ class DateFieldProcessor : public Xapian::FieldProcessor {
   }
 
  private:
-  FieldProblem problem_;
-};
-
-// `date:2020..2024`, `date:2020-03..`, `date:..2019-06-30`.
-class DateRangeProcessor : public Xapian::RangeProcessor {
- public:
-  explicit DateRangeProcessor(FieldProblem problem)
-      : Xapian::RangeProcessor(schema::kSlotDate, "date:"), problem_(std::move(problem)) {}
-  Xapian::Query operator()(const std::string& begin,
-                           const std::string& end) override {
+  Xapian::Query range(const std::string& begin, const std::string& end) {
     std::optional<std::int64_t> low, high;
     for (const std::string* bound : {&begin, &end}) {
       if (bound->empty()) continue;
@@ -205,29 +203,23 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
     return date_range_query(low, high);
   }
 
- private:
   FieldProblem problem_;
 };
 
-// `importance:8` (exactly 8); `importance:>7`, `>=8`, `<3`, `<=2`.
-// `importance:7..10` is Xapian's NumberRangeProcessor.
+// `importance:8` (exactly 8); `importance:>7`, `>=8`, `<3`, `<=2`;
+// `importance:7..10`, `importance:8..`, `importance:..3` (read here, as
+// dates are, so that a field's values and ranges are alternatives).
 class ImportanceFieldProcessor : public Xapian::FieldProcessor {
  public:
   ImportanceFieldProcessor(FieldProblem problem, FieldNotes notes)
       : problem_(std::move(problem)), notes_(std::move(notes)) {}
   Xapian::Query operator()(const std::string& field_value) override {
+    const std::size_t dots = field_value.find("..");
+    if (dots != std::string::npos) return range(field_value.substr(0, dots), field_value.substr(dots + 2));
     std::string value = field_value;
     const Comparison comparison = take_comparison(value);
-    // A whole number as the indexer writes it: no sign (facet_key() folds
-    // `-` to a space, so `-5` once matched 5), no leading zero, no point.
-    const bool canonical = !value.empty() && value.size() <= 3 &&
-                           value.find_first_not_of("0123456789") == std::string::npos &&
-                           (value == "0" || value[0] != '0');
-    if (!canonical) {
-      if (problem_->empty())
-        *problem_ = "invalid importance '" + field_value +
-                    "' (expected a whole number: importance:8, importance:>=7 or "
-                    "importance:7..10)";
+    if (!canonical(value)) {
+      invalid(field_value);
       return Xapian::Query::MatchNothing;
     }
     const int n = std::stoi(value);
@@ -237,14 +229,6 @@ class ImportanceFieldProcessor : public Xapian::FieldProcessor {
                       (comparison == Comparison::kLess && n <= 1) ||
                       (comparison == Comparison::kLessEqual && n < 1);
     if (none) note_importance_range(notes_, "importance:" + field_value);
-    auto at_least = [](int low) {
-      return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotImportance,
-                           Xapian::sortable_serialise(low));
-    };
-    auto at_most = [](int high) {
-      return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotImportance,
-                           Xapian::sortable_serialise(high));
-    };
     switch (comparison) {
       case Comparison::kGreater: return at_least(n + 1);
       case Comparison::kGreaterEqual: return at_least(n);
@@ -258,38 +242,47 @@ class ImportanceFieldProcessor : public Xapian::FieldProcessor {
   }
 
  private:
-  FieldProblem problem_;
-  FieldNotes notes_;
-};
+  // A whole number as the indexer writes it: no sign (facet_key() folds
+  // `-` to a space, so `-5` once matched 5), no leading zero, no point.
+  static bool canonical(const std::string& value) {
+    return !value.empty() && value.size() <= 3 &&
+           value.find_first_not_of("0123456789") == std::string::npos &&
+           (value == "0" || value[0] != '0');
+  }
+  static Xapian::Query at_least(int low) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotImportance,
+                         Xapian::sortable_serialise(low));
+  }
+  static Xapian::Query at_most(int high) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotImportance,
+                         Xapian::sortable_serialise(high));
+  }
+  void invalid(const std::string& written) {
+    if (problem_->empty())
+      *problem_ = "invalid importance '" + written +
+                  "' (expected a whole number: importance:8, importance:>=7 or "
+                  "importance:7..10)";
+  }
 
-// `importance:7..10`: Xapian's number ranges, with a notice when the range
-// lies outside 1..10.
-class ImportanceRangeProcessor : public Xapian::NumberRangeProcessor {
- public:
-  ImportanceRangeProcessor(FieldProblem problem, FieldNotes notes)
-      : Xapian::NumberRangeProcessor(schema::kSlotImportance, "importance:"),
-        problem_(std::move(problem)),
-        notes_(std::move(notes)) {}
-  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
-    auto number = [](const std::string& text) -> std::optional<double> {
-      if (text.empty() || text.size() > 12) return std::nullopt;
-      char* stop = nullptr;
-      const double v = std::strtod(text.c_str(), &stop);
-      if (stop != text.c_str() + text.size()) return std::nullopt;
-      return v;
-    };
-    const auto low = number(begin), high = number(end);
-    if (low && high && *low > *high) {
+  Xapian::Query range(const std::string& begin, const std::string& end) {
+    if ((!begin.empty() && !canonical(begin)) || (!end.empty() && !canonical(end)) ||
+        (begin.empty() && end.empty())) {
+      invalid(begin + ".." + end);
+      return Xapian::Query::MatchNothing;
+    }
+    // Open ends as the widest numbers written (three digits at most).
+    const int low = begin.empty() ? 0 : std::stoi(begin);
+    const int high = end.empty() ? 999 : std::stoi(end);
+    if (low > high) {
       if (problem_->empty())
         *problem_ = "importance range '" + begin + ".." + end + "' ends before it starts";
       return Xapian::Query::MatchNothing;
     }
-    if ((low && *low > 10) || (high && *high < 1))
-      note_importance_range(notes_, "importance:" + begin + ".." + end);
-    return Xapian::NumberRangeProcessor::operator()(begin, end);
+    if (low > 10 || high < 1) note_importance_range(notes_, "importance:" + begin + ".." + end);
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotImportance,
+                         Xapian::sortable_serialise(low), Xapian::sortable_serialise(high));
   }
 
- private:
   FieldProblem problem_;
   FieldNotes notes_;
 };
@@ -329,9 +322,6 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_boolean_prefix("date", (new DateFieldProcessor(field_problem))->release());
   qp.add_boolean_prefix("importance",
                         (new ImportanceFieldProcessor(field_problem, field_notes))->release());
-  qp.add_rangeprocessor((new DateRangeProcessor(field_problem))->release());
-  qp.add_rangeprocessor(
-      (new ImportanceRangeProcessor(field_problem, field_notes))->release());
 }
 
 constexpr unsigned kFlags =

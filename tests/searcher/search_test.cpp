@@ -125,6 +125,12 @@ TEST_CASE("date and importance ranges in the query", "[search][syntax]") {
   CHECK(s.search(query("date:1996")).total == 1);
   CHECK(s.search(query("importance:7..10")).total == 2);
   CHECK(s.search(query("footage importance:8..10")).total == 1);
+  // A value and a range of one field are alternatives, as two values are
+  // (the range was ANDed with the value: nothing).
+  CHECK(s.search(query("date:1996 date:2018..2019")).total == 3);
+  CHECK(s.search(query("date:2018..2019 date:1996")).total == 3);
+  CHECK(s.search(query("importance:6 importance:8..10")).total == 3);
+  CHECK(s.search(query("importance:..3 importance:>=8")).total == 3);
 }
 
 TEST_CASE("date and importance comparisons: >, >=, < and <=", "[search][syntax]") {
