@@ -476,7 +476,10 @@ void prepare_index_folder(const fs::path& db) {
       throw Error(ErrorKind::kUsage, "index path " + db.string() + " is a file" + own);
     for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name.empty() || name[0] == '.' || is_generation_name(name)) continue;
+      // XAPIANDB.tmp: the stub another first run is writing this moment.
+      if (name.empty() || name[0] == '.' || is_generation_name(name) ||
+          name == std::string(kStubFile) + ".tmp")
+        continue;
       throw Error(ErrorKind::kUsage,
                   "index path " + db.string() + " is a folder that holds other files (" +
                       name + ") and no tlsearch index" + own);
@@ -491,8 +494,12 @@ void prepare_index_folder(const fs::path& db) {
     first.set_metadata(schema::kMetaSchemaVersion,
                        std::to_string(schema::kSchemaVersion));
     first.commit();
+    // Written while the first generation's lock is held, so that two first
+    // runs never write the stub at once (one's rename found the other's
+    // temporary file gone, or the other saw it and took the folder for
+    // someone else's: found under ASan, where the timing is wider).
+    if (!fs::exists(db / kStubFile, ec)) write_stub(db, schema::kFirstGeneration);
   }
-  if (!fs::exists(db / kStubFile, ec)) write_stub(db, schema::kFirstGeneration);
 }
 
 std::string next_generation(const std::string& current) {

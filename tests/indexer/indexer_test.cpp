@@ -434,7 +434,10 @@ TEST_CASE("first runs started together on a new index wait for each other",
       }
     });
   for (auto& run : runs) run.join();
-  for (const auto& failure : failures) CHECK(failure.empty());
+  for (const auto& failure : failures) {
+    INFO(failure);
+    CHECK(failure.empty());
+  }
   Searcher s(dir / "db");
   CHECK(count(s, "") == 30);
 }
