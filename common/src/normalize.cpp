@@ -149,6 +149,11 @@ bool nfc_stable(char32_t cp) {
   return stable;
 }
 
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 // `text` (valid UTF-8) in Unicode Normalization Form C.
 std::string to_nfc(std::string_view text) { return utf8proc_apply(text, UTF8PROC_COMPOSE); }
 
@@ -303,8 +308,7 @@ std::string facet_key(std::string_view raw) {
   // In compatibility form (NFKC) first, so that full-width and other
   // presentation forms of `-`, `_`, `&` and spaces fold as those do.
   std::string storage;
-  if (!std::all_of(raw.begin(), raw.end(),
-                   [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+  if (!is_ascii(raw)) {
     storage = utf8proc_apply(
         raw, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
     raw = storage;
@@ -351,8 +355,7 @@ std::string fold_case(std::string_view text) {
 }
 
 std::string fold_diacritics(std::string_view text) {
-  if (std::all_of(text.begin(), text.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+  if (is_ascii(text))
     return std::string(text);
   // Compatibility decomposition (NFKD) first: ligatures as copied from PDFs
   // (U+FB01 in `ﬁnance`), full-width and other presentation forms read as
