@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <array>
 #include <memory>
+#include <optional>
+#include <set>
 #include <unordered_set>
 
 #include <sys/stat.h>
@@ -333,6 +335,33 @@ std::string snippet_text(const Xapian::Document& doc, const Event& event) {
   return text;
 }
 
+// The free-text words of `query` a snippet should mark, as the `Z` + stem
+// terms Xapian's highlighter looks for. It marks loose words of the default
+// field only: not the words of a phrase (its exact-phrase check compares the
+// text's words as written, and only stems are indexed), nor field words
+// (`ZS`, `ZXA`, `ZXW` + stem). Excluded words (the right of AND_NOT) are
+// left out: the event may hold them outside the excluded field.
+void collect_highlight_terms(const Xapian::Query& query, std::set<std::string>& out) {
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      auto it = query.get_terms_begin();
+      if (it == query.get_terms_end()) return;
+      const std::string term = *it;
+      if (term.empty() || term[0] != 'Z') return;
+      std::size_t start = 1;
+      while (start < term.size() && term[start] >= 'A' && term[start] <= 'Z') ++start;
+      if (start < term.size()) out.insert("Z" + term.substr(start));
+      return;
+    }
+    case Xapian::Query::OP_AND_NOT:
+      if (query.get_num_subqueries() > 0) collect_highlight_terms(query.get_subquery(0), out);
+      return;
+    default:
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+        collect_highlight_terms(query.get_subquery(i), out);
+  }
+}
+
 void set_sort(Xapian::Enquire& enquire, SortOrder order, bool browsing) {
   switch (order) {
     case SortOrder::kRelevance:
@@ -572,6 +601,25 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   }
   result.total = mset.get_matches_estimated();
 
+  // Snippets mark the query's words, those of phrases and fields included
+  // (see collect_highlight_terms): the query given to the highlighter is the
+  // search's own, ORed with those words loose. Its MSet comes from an empty
+  // database, so nothing is matched again.
+  std::optional<Xapian::MSet> highlighter;
+  if (!mset.empty() && !browsing) {
+    std::set<std::string> words;
+    const Xapian::Query searched = enquire.get_query();
+    collect_highlight_terms(searched, words);
+    if (!words.empty()) {
+      Xapian::Enquire marks{Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)};
+      marks.set_query(Xapian::Query(Xapian::Query::OP_OR, searched,
+                                    Xapian::Query(Xapian::Query::OP_OR, words.begin(),
+                                                  words.end())));
+      highlighter = marks.get_mset(0, 0);
+    }
+  }
+  const Xapian::MSet& snippets = highlighter ? *highlighter : mset;
+
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const Xapian::Document doc = it.get_document();
     const Event event = decode_document(doc, false);
@@ -591,7 +639,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     // the query's words instead of scoring every passage of a long body.
     // Control and bidi characters are dropped from the text first: a
     // snippet is printed by scripts, terminals and pages (docs/json.md).
-    hit.snippet = mset.snippet(text_for_terminal(snippet_text(doc, event)),
+    hit.snippet = snippets.snippet(text_for_terminal(snippet_text(doc, event)),
                                request.snippet_length, stemmer,
                                0,
                                "<mark>", "</mark>", "\xe2\x80\xa6");

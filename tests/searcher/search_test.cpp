@@ -596,6 +596,37 @@ TEST_CASE("snippets are cut from the body as text, events keep their Markdown",
   CHECK(events[0].body_markdown.find(body) != std::string::npos);
 }
 
+TEST_CASE("snippets mark the words of phrases, hyphenated words and fields",
+          "[search][snippets]") {
+  test::Timeline t;
+  // The matching words are in the middle of a long body: a snippet that
+  // does not find them shows the body's end instead.
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "Filler sentence number " + std::to_string(i) + " here. ";
+  body += "Officers switched off the body camera during the co-op raid. ";
+  for (int i = 0; i < 40; ++i) body += "Closing remark " + std::to_string(i) + " there. ";
+  test::write_file(t.events() / "p.md",
+                   test::event_text("cam", "2020-01-01", "Camera policy", 5, "[Ann Lee]",
+                                    "[Y]", "[z]", body));
+  t.index();
+  Searcher s = t.searcher();
+  auto marked = [&](const std::string& q) {
+    auto r = s.search(query(q));
+    REQUIRE(r.total == 1);
+    return r.hits[0].snippet;
+  };
+  CHECK(marked("\"body camera\"").find("<mark>body</mark> <mark>camera</mark>") !=
+        std::string::npos);
+  CHECK(marked("co-op").find("<mark>co</mark>-<mark>op</mark>") != std::string::npos);
+  CHECK(marked("title:camera").find("<mark>camera</mark>") != std::string::npos);
+  CHECK(marked("body NEAR camera").find("<mark>body</mark> <mark>camera</mark>") !=
+        std::string::npos);
+  // An excluded word is not marked, even when it is in the passage.
+  const std::string excluded = marked("raid -title:officers");
+  CHECK(excluded.find("<mark>raid</mark>") != std::string::npos);
+  CHECK(excluded.find("<mark>Officers</mark>") == std::string::npos);
+}
+
 TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") {
   test::Timeline t;
   auto r = t.searcher().search(query("wiretpa"));
