@@ -780,8 +780,16 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
         else --depth;
       }
     }
-    if (quotes % 2 == 1)
-      parsed.notices.push_back("a quote is not closed: the phrase runs to the end of the query");
+    if (quotes % 2 == 1) {
+      // Closed here, not left to Xapian: after a field name (`title:"ring`)
+      // its parser reads an open quote as the end of the field and searches
+      // the field's name as a word.
+      const bool at_end = clean.find_first_not_of(" \t\n\r", clean.rfind('"') + 1) ==
+                          std::string::npos;
+      clean += '"';
+      parsed.notices.push_back(at_end ? "a quote at the end of the query has no partner: it was ignored"
+                                      : "a quote is not closed: the phrase runs to the end of the query");
+    }
     if (depth > 0 || stray)
       parsed.notices.push_back(depth > 0 ? "a bracket is not closed: it closes at the end of the query"
                                          : "a closing bracket has no opening one: it was ignored");

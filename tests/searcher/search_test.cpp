@@ -319,6 +319,15 @@ TEST_CASE("an open quote or bracket is closed at the end, with a notice", "[sear
   }
   CHECK(hit_ids(s.search(query("\"camera footage"))) ==
         hit_ids(s.search(query("\"camera footage\""))));
+  // After a field name too: not the field's name searched as a word.
+  const auto field_phrase = hit_ids(s.search(query("title:\"footage")));
+  CHECK(!field_phrase.empty());
+  CHECK(field_phrase == hit_ids(s.search(query("title:footage"))));
+  // A quote with nothing after it opens nothing.
+  const auto stray = s.search(query("camera footage\""));
+  CHECK(hit_ids(stray) == hit_ids(s.search(query("camera footage"))));
+  REQUIRE(stray.notices.size() == 1);
+  CHECK(stray.notices[0].find("no partner") != std::string::npos);
   for (const char* fine : {"\"camera footage\"", "(footage OR wiretap) police", "\"a (b\""})
     CHECK(s.search(query(fine)).notices.empty());
 }
