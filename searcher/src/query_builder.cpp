@@ -206,6 +206,55 @@ class DateFieldProcessor : public Xapian::FieldProcessor {
   FieldProblem problem_;
 };
 
+// `year:2020` is the year facet's term; `year:2018..2020`, `year:>2020`,
+// `year:<=1999` are the date ranges of those whole years (`date:` reads
+// them). Anything but a year is an error, not silently nothing.
+class YearFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit YearFieldProcessor(FieldProblem problem)
+      : problem_(problem), dates_(std::move(problem)) {}
+  Xapian::Query operator()(const std::string& field_value) override {
+    auto is_year = [](std::string_view text) {
+      const std::size_t first = text.find_first_not_of(' ');
+      if (first == std::string_view::npos) return false;
+      text = text.substr(first, text.find_last_not_of(' ') - first + 1);
+      return text.size() <= 4 &&
+             std::all_of(text.begin(), text.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }) &&
+             text.find_first_not_of('0') != std::string_view::npos;
+    };
+    const std::size_t dots = field_value.find("..");
+    bool valid;
+    bool plain = false;
+    if (dots != std::string::npos) {
+      const std::string_view begin = std::string_view(field_value).substr(0, dots);
+      const std::string_view end = std::string_view(field_value).substr(dots + 2);
+      valid = (begin.empty() || is_year(begin)) && (end.empty() || is_year(end));
+    } else {
+      std::string value = field_value;
+      plain = take_comparison(value) == Comparison::kEqual;
+      valid = is_year(value);
+    }
+    if (!valid) {
+      if (problem_->empty())
+        *problem_ = "invalid year '" + field_value +
+                    "' (expected a year such as 2020, a range such as 2018..2020, or "
+                    ">, >=, < or <= before a year)";
+      return Xapian::Query::MatchNothing;
+    }
+    if (plain) {
+      const std::string key = facet_key(std::to_string(std::stoi(field_value)));
+      return Xapian::Query(schema::boolean_term(year_prefix(), key));
+    }
+    return dates_(field_value);
+  }
+
+ private:
+  static const char* year_prefix() { return schema::find_facet("year")->term_prefix; }
+  FieldProblem problem_;
+  DateFieldProcessor dates_;
+};
+
 // `importance:8` (exactly 8); `importance:>7`, `>=8`, `<3`, `<=2`;
 // `importance:7..10`, `importance:8..`, `importance:..3` (read here, as
 // dates are, so that a field's values and ranges are alternatives).
@@ -310,7 +359,7 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
   qp.add_prefix("title", schema::kTitle);
   qp.add_prefix("actor", schema::kActorText);
   qp.add_prefix("outlet", schema::kOutletText);
-  for (const char* field : {"lane", "tag", "status", "type", "year", "tier"}) {
+  for (const char* field : {"lane", "tag", "status", "type", "tier"}) {
     const char* prefix = nullptr;
     if (const auto* info = schema::find_facet(field))
       prefix = info->term_prefix;
@@ -320,6 +369,7 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
   }
   qp.add_boolean_prefix("id", (new IdFieldProcessor)->release());
   qp.add_boolean_prefix("date", (new DateFieldProcessor(field_problem))->release());
+  qp.add_boolean_prefix("year", (new YearFieldProcessor(field_problem))->release());
   qp.add_boolean_prefix("importance",
                         (new ImportanceFieldProcessor(field_problem, field_notes))->release());
 }

@@ -1034,3 +1034,37 @@ TEST_CASE("year and importance facet ties are in numeric order", "[search][facet
         "importance:1=1|importance:2=1|importance:9=1|importance:10=1");
   CHECK(facet_string(r, "year") == "year:800=1|year:950=1|year:1600=1|year:2020=1");
 }
+
+TEST_CASE("year: takes a year, a range of years or a comparison", "[search][syntax]") {
+  TempDir dir;
+  for (const char* date : {"0800", "1600", "1999-12-31", "2020", "2021-06", "2022-01-01"})
+    write_file(dir / "tl" / (std::string("y") + date + ".md"),
+               test::event_text(std::string("y") + date, date, "Event", 5, "[Lane]", "[A]",
+                                "[t]", "Body."));
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "tl"}, options).errors == 0);
+  Searcher s(dir / "db");
+  auto ids = [&](const std::string& q) {
+    const auto r = s.search(query(q));
+    CHECK(r.notices.empty());
+    auto v = hit_ids(r);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  using V = std::vector<std::string>;
+  CHECK(ids("year:800") == V{"y0800"});
+  CHECK(ids("year:0800") == V{"y0800"});
+  CHECK(ids("year:2020..2021") == V{"y2020", "y2021-06"});
+  CHECK(ids("year:>2020") == V{"y2021-06", "y2022-01-01"});
+  CHECK(ids("year:<=1999") == V{"y0800", "y1600", "y1999-12-31"});
+  CHECK(ids("year:..1600") == V{"y0800", "y1600"});
+  CHECK(ids("year:1600 year:2022") == V{"y1600", "y2022-01-01"});
+  CHECK(ids("year:800 OR year:2020..") == V{"y0800", "y2020", "y2021-06", "y2022-01-01"});
+  for (const char* bad : {"year:abc", "year:20x0..2021", "year:0", "year:>soon"}) {
+    INFO(bad);
+    const auto r = s.search(query(bad));
+    REQUIRE(!r.notices.empty());
+    CHECK(r.notices[0].find("invalid year") != std::string::npos);
+  }
+}
