@@ -46,6 +46,12 @@ struct Walk {
   // looked at: what was indexed from them is kept, as an unreadable file's
   // last version is, not removed.
   std::vector<std::string> unreadable;
+  // Inputs that do not exist: deleted since they were indexed (their events
+  // are removed, as a walked folder's deleted files are) or mistyped
+  // (reported once the index says which).
+  std::vector<std::string> missing;
+  std::vector<std::string> missing_as_given;  // the same, as typed
+  std::size_t inputs = 0;
   std::string index_dir;  // the index's own folder, if inside a walked one
 };
 
@@ -66,10 +72,11 @@ const char* file_kind(mode_t mode) {
 }
 
 // Adds `path` as an event file if it is one. Directories are the caller's.
-void consider_file(const std::string& path, Walk& walk) {
+// A hidden file is skipped in a folder, not when it is named (`named`).
+void consider_file(const std::string& path, Walk& walk, bool named = false) {
   fs::path p(path);
   std::string name = p.filename().string();
-  if (!name.empty() && name[0] == '.') {
+  if (!named && !name.empty() && name[0] == '.') {
     ++walk.skip_reasons["hidden file"];
     return;
   }
@@ -168,6 +175,7 @@ Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
   std::error_code db_ec;
   walk.index_dir = real(fs::absolute(db_path, db_ec).lexically_normal(), true).string();
   while (walk.index_dir.size() > 1 && walk.index_dir.back() == '/') walk.index_dir.pop_back();
+  walk.inputs = inputs.size();
   for (const auto& input : inputs) {
     std::error_code ec;
     fs::path absolute = fs::absolute(input, ec).lexically_normal();
@@ -185,7 +193,9 @@ Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
       continue;
     }
     if (ec || !fs::exists(status)) {
-      throw Error(ErrorKind::kIo, input.string() + ": no such file or folder");
+      walk.missing.push_back(text);
+      walk.missing_as_given.push_back(input.string());
+      continue;
     }
     if (fs::is_directory(status)) {
       walk.dir_roots.push_back(text);
@@ -193,7 +203,7 @@ Walk walk_inputs(const std::vector<fs::path>& inputs, const fs::path& db_path) {
     } else {
       walk.file_roots.push_back(text);
       std::size_t before = walk.candidates.size() + walk.problems.size();
-      consider_file(text, walk);
+      consider_file(text, walk, true);
       // A file named explicitly is never silently ignored.
       if (walk.candidates.size() + walk.problems.size() == before &&
           !event_format_for(absolute)) {
@@ -248,6 +258,8 @@ bool under_roots(const std::string& path, const Walk& walk) {
     if (path == root) return true;
   for (const auto& root : walk.dir_roots)
     if (under_folder(path, root)) return true;
+  for (const auto& root : walk.missing)
+    if (path == root || under_folder(path, root)) return true;
   return false;
 }
 
@@ -806,6 +818,30 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
 
 }  // namespace
 
+// Reports the inputs that do not exist and held no indexed event: typos,
+// not deletions (those are removed like a walked folder's deleted files).
+// When no input exists and none held an event, the run stops here, before
+// it changes anything.
+void report_missing_inputs(const Walk& walk,
+                           const std::unordered_map<std::string, Indexed>& indexed,
+                           Run& run, IndexSummary& summary) {
+  std::vector<std::size_t> unknown;
+  for (std::size_t i = 0; i < walk.missing.size(); ++i) {
+    const std::string& root = walk.missing[i];
+    const bool held = std::any_of(indexed.begin(), indexed.end(), [&](const auto& entry) {
+      return entry.first == root || under_folder(entry.first, root);
+    });
+    if (!held) unknown.push_back(i);
+  }
+  if (unknown.empty()) return;
+  if (unknown.size() == walk.inputs)
+    throw Error(ErrorKind::kIo, walk.missing_as_given[unknown[0]] + ": no such file or folder");
+  for (std::size_t i : unknown) {
+    run.report(file_error(walk.missing_as_given[i], "no such file or folder"));
+    ++summary.errors;
+  }
+}
+
 IndexSummary index_paths(const std::vector<fs::path>& inputs,
                          const IndexOptions& options) {
   auto started = std::chrono::steady_clock::now();
@@ -816,6 +852,10 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
   IndexSummary summary;
   Run run(options, summary);
   Walk walk = walk_inputs(inputs, options.db_path);
+  // Nothing to index and no index to remove deleted events from: not even
+  // an empty index is made.
+  if (walk.missing.size() == walk.inputs && !fs::exists(options.db_path))
+    throw Error(ErrorKind::kIo, walk.missing_as_given[0] + ": no such file or folder");
 
   const std::string db_path = options.db_path.string();
   std::optional<Xapian::WritableDatabase> db;
@@ -880,6 +920,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     } else {
       indexed = load_indexed(*db);
     }
+    report_missing_inputs(walk, indexed, run, summary);
 
     for (const auto& problem : walk.problems) run.report(problem);
     summary.errors += walk.problems.size();

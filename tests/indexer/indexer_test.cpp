@@ -344,6 +344,50 @@ TEST_CASE("fields of unexpected shape are warnings, never a lost event", "[index
 TEST_CASE("a missing input is an error before anything changes", "[indexer][errors]") {
   TempDir dir;
   CHECK_THROWS_AS(index(dir / "db", {dir / "nope"}), Error);
+  CHECK(!std::filesystem::exists(dir / "db"));
+}
+
+TEST_CASE("a named file or folder deleted since it was indexed is removed from the index",
+          "[indexer][incremental]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  write_file(dir / "other/x.md", simple("x", "Extra"));
+  write_file(dir / "other/y.md", simple("y", "Why"));
+  write_file(dir / "more/m.md", simple("m", "More"));
+  REQUIRE(index(dir / "db", {dir / "tl", dir / "other/x.md", dir / "more"}).summary.added == 3);
+  std::filesystem::remove(dir / "other/x.md");
+  std::filesystem::remove_all(dir / "more");
+  write_file(dir / "tl/b.md", simple("b", "Beta"));
+  // The same command again: the deleted file and folder are deletions, not
+  // errors, and the rest of the run goes on.
+  Run again = index(dir / "db", {dir / "tl", dir / "other/x.md", dir / "more"});
+  CHECK(again.summary.errors == 0);
+  CHECK(again.summary.added == 1);
+  CHECK(again.summary.removed == 2);
+  Searcher s(dir / "db");
+  CHECK(count(s, "") == 2);
+  CHECK(count(s, "id:x") == 0);
+  CHECK(count(s, "id:m") == 0);
+  // A name that never held an event is a mistake: reported, the rest done.
+  write_file(dir / "tl/c.md", simple("c", "Gamma"));
+  Run typo = index(dir / "db", {dir / "tl", dir / "tl/typo.md"});
+  CHECK(typo.summary.errors == 1);
+  CHECK(typo.summary.added == 1);
+  REQUIRE(typo.diagnostics.size() == 1);
+  CHECK(typo.diagnostics[0].message == "no such file or folder");
+  // Only mistakes: nothing changes.
+  CHECK_THROWS_AS(index(dir / "db", {dir / "tl/typo.md"}), Error);
+  CHECK(count(s, "") == 3);
+}
+
+TEST_CASE("a hidden file named on the command line is indexed", "[indexer]") {
+  TempDir dir;
+  write_file(dir / "tl/.draft.md", simple("draft", "Draft"));
+  write_file(dir / "tl/seen.md", simple("seen", "Seen"));
+  CHECK(index(dir / "db", {dir / "tl"}).summary.added == 1);
+  CHECK(index(dir / "db", {dir / "tl", dir / "tl/.draft.md"}).summary.added == 1);
+  Searcher s(dir / "db");
+  CHECK(count(s, "id:draft") == 1);
 }
 
 TEST_CASE("a new index is never written among other files", "[indexer][errors]") {
