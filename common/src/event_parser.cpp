@@ -713,7 +713,13 @@ class EventBuilder {
                              shape_name(v) + " (ignored)");
       return;
     }
-    const std::string text = trim_copy(v.text);
+    std::string text = trim_copy(v.text);
+    // `7.0`, as JSON written by Python or a spreadsheet has it: a whole
+    // number all the same.
+    if (const std::size_t point = text.find('.');
+        point != std::string::npos && point > 0 && point + 1 < text.size() &&
+        text.find_first_not_of('0', point + 1) == std::string::npos)
+      text.resize(point);
     const bool digits = !text.empty() && text.size() <= 3 &&
                         std::all_of(text.begin(), text.end(), [](char c) {
                           return c >= '0' && c <= '9';
@@ -923,6 +929,24 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
   FrontMatter fm;
   switch (split_front_matter(text, &fm)) {
     case Split::kAbsent: {
+      // Front matter the reader does not take, named so it is not lost
+      // unseen among the skipped READMEs.
+      std::string_view start = text;
+      while (!start.empty() && (start.front() == '\n' || start.front() == '\r' ||
+                                start.front() == ' ' || start.front() == '\t'))
+        start.remove_prefix(1);
+      const std::string_view first_line = start.substr(0, start.find_first_of("\r\n"));
+      if (first_line.substr(0, 3) == "+++" &&
+          first_line.find_first_not_of("+ \t") == std::string_view::npos)
+        reporter.warn(1, 1, "TOML front matter ('+++') is not read: write it as YAML "
+                            "between '---' lines; skipped");
+      else if (is_delimiter(first_line) && start.size() != text.size())
+        reporter.warn(1, 1, "front matter must start on the first line: remove what "
+                            "comes before '---'; skipped");
+      else if (first_line.size() != start.size() && is_delimiter(first_line) &&
+               text.find('\n') == std::string_view::npos)
+        reporter.warn(1, 1, "lines end with a carriage return only (old Mac OS); save "
+                            "the file with Unix or Windows line endings; skipped");
       ParseResult result;
       result.status = ParseStatus::kSkipped;
       result.skip_reason = "no front matter";
@@ -1161,6 +1185,18 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     std::string lower = lower_ascii(trim_copy(key));
     if (is_known_key(lower, true))
       fields.emplace_back(std::move(lower), std::move(value));
+  }
+  // An event has an id, a title or a date. A timeline kept inside a web
+  // site sits beside package.json, tsconfig.json and node_modules: those
+  // are not events (a `type` or `description` key is no sign of one).
+  if (std::none_of(fields.begin(), fields.end(), [](const auto& field) {
+        return field.first == "id" || field.first == "title" || field.first == "date";
+      })) {
+    ParseResult result;
+    result.status = ParseStatus::kSkipped;
+    result.skip_reason = "JSON without id, title or date";
+    result.diagnostics = reporter.take_diagnostics();
+    return result;
   }
   for (const std::string& key : repeated) {
     if (!is_known_key(lower_ascii(trim_copy(key)), true)) continue;  // as in YAML

@@ -485,7 +485,11 @@ TEST_CASE("a Markdown file without front matter is skipped", "[parser]") {
     CHECK(r.status == ParseStatus::kSkipped);
     CHECK(r.skip_reason == "no front matter");
     CHECK_FALSE(r.event.has_value());
-    CHECK(r.diagnostics.empty());
+    // Front matter after a blank line is named in a warning; others quiet.
+    if (text[0] == '\n' || text[0] == ' ')
+      CHECK(any_contains(warnings(r), "must start on the first line"));
+    else
+      CHECK(r.diagnostics.empty());
   }
 }
 
@@ -1146,6 +1150,50 @@ TEST_CASE("every file of the shared corpus parses", "[parser][corpus]") {
   CHECK(errors == Strings{});
   CHECK(skipped == Strings{"README.md"});
   CHECK(ok_with_title == 5653);
+}
+
+TEST_CASE("a JSON object without id, title or date is not an event", "[parser][json]") {
+  for (const char* text : {R"({"name": "site", "version": "1.0.0", "type": "module",
+                               "description": "A web site"})",
+                           R"({"compilerOptions": {"strict": true}})", "{}"}) {
+    INFO(text);
+    const ParseResult r = json(text, "site/package.json");
+    CHECK(r.status == ParseStatus::kSkipped);
+    CHECK(r.skip_reason == "JSON without id, title or date");
+  }
+  for (const char* text : {R"({"id": "a"})", R"({"title": "A"})", R"({"date": "2020"})"}) {
+    INFO(text);
+    CHECK(json(text).status == ParseStatus::kOk);
+  }
+}
+
+TEST_CASE("front matter the reader does not take is named in a warning", "[parser]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"+++\ntitle = \"T\"\n+++\nbody\n", "TOML front matter"},
+      {"\n\n---\ntitle: T\n---\nbody\n", "must start on the first line"},
+      {"---\rtitle: T\r---\rbody\r", "carriage return only"},
+  };
+  for (const auto& [text, warning] : cases) {
+    INFO(text);
+    const ParseResult r = md(text);
+    CHECK(r.status == ParseStatus::kSkipped);
+    CHECK(any_contains(warnings(r), warning));
+  }
+  // A README is skipped quietly.
+  CHECK(md("# Notes\n\n---\n\nText.\n").diagnostics.empty());
+}
+
+TEST_CASE("a whole number written with a decimal point is an importance", "[parser]") {
+  auto importance_of = [](const std::string& value) {
+    return event_of(md("---\ntitle: T\nimportance: " + value + "\n---\n")).importance;
+  };
+  CHECK(importance_of("7.0") == 7);
+  CHECK(importance_of("10.00") == 10);
+  CHECK(importance_of("7.5") == std::nullopt);
+  CHECK(importance_of("7.") == std::nullopt);
+  CHECK(importance_of(".0") == std::nullopt);
+  CHECK(importance_of("11.0") == std::nullopt);
+  CHECK(event_of(json(R"({"title": "J", "importance": 7.0})")).importance == 7);
 }
 
 }  // namespace
