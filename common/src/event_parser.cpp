@@ -496,9 +496,24 @@ bool is_known_key(std::string_view key, bool json) {
       "id",      "date",          "title",        "importance",
       "status",  "type",          "location",     "actors",
       "tags",    "capture_lanes", "capture_lane", "lane",
+      "lanes",   "actor",         "tag",          "source",
       "sources", "notes",         "description",  "summary"};
   if (json && key == "body") return true;
   return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
+// The known key an unknown one is a slip of (`actros`, `importnace`,
+// `Titel`), or nothing. Short keys must be closer: `tag` and `tap`.
+std::string_view near_known_key(std::string_view key) {
+  static constexpr std::string_view kMain[] = {
+      "id",     "date",     "title", "importance", "status", "type",  "location",
+      "actors", "tags",     "capture_lanes",       "sources", "notes", "description",
+      "summary"};
+  if (key.size() < 4) return {};
+  const std::size_t allowed = key.size() < 6 ? 1 : 2;
+  for (std::string_view known : kMain)
+    if (edit_distance(key, known) <= allowed) return known;
+  return {};
 }
 
 const Value* member(const Value& map, std::string_view name) {
@@ -564,9 +579,10 @@ class EventBuilder {
     const Value* description = nullptr;
     const Value* summary = nullptr;
     for (const auto& [key, value] : fields) {
-      const bool lane_key =
-          key == "capture_lanes" || key == "capture_lane" || key == "lane";
-      if (!lane_key) {
+      // Singular and short spellings add to the same list as the main key.
+      const bool lane_key = key == "capture_lanes" || key == "capture_lane" ||
+                            key == "lane" || key == "lanes";
+      if (!lane_key && key != "actor" && key != "tag" && key != "source") {
         if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
           reporter_->warn(
               value, "duplicate key '" + key + "' (the first value is used)");
@@ -588,16 +604,16 @@ class EventBuilder {
         event_->type = display_label(text_of(value, key));
       else if (key == "location")
         event_->location = display_label(joined(value, key, ", "));
-      else if (key == "actors")
-        read_list(value, key, true, actors_);
-      else if (key == "tags")
-        read_list(value, key, true, tags_);
-      else if (key == "capture_lanes")
+      else if (key == "actors" || key == "actor")
+        read_list(value, key, key == "actors", actors_);
+      else if (key == "tags" || key == "tag")
+        read_list(value, key, key == "tags", tags_);
+      else if (key == "capture_lanes" || key == "lanes")
         read_list(value, key, true, lanes_);
       else if (lane_key)
         read_list(value, key, false, lanes_);
-      else if (key == "sources")
-        read_sources(value);
+      else if (key == "sources" || key == "source")
+        read_sources(value, key == "sources");
       else if (key == "notes")
         event_->notes = trim_copy(joined(value, key, "\n"));
       else if (key == "description")
@@ -799,7 +815,8 @@ class EventBuilder {
     }
   }
 
-  void read_sources(const Value& v) {
+  // `sources`, or `source` (one source, or a list all the same).
+  void read_sources(const Value& v, bool plural = true) {
     switch (v.kind) {
       case Value::Kind::kNull:
         return;
@@ -808,8 +825,9 @@ class EventBuilder {
         return;
       case Value::Kind::kScalar:
       case Value::Kind::kMap:
-        reporter_->warn(
-            v, std::string("'sources' should be a list, not ") + shape_name(v));
+        if (plural)
+          reporter_->warn(
+              v, std::string("'sources' should be a list, not ") + shape_name(v));
         read_source(v);
         return;
     }
@@ -1030,7 +1048,15 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
     for (const auto& pair : pairs) {
       if (!pair.first.IsScalar()) continue;
       std::string key = lower_ascii(trim_copy(pair.first.Scalar()));
-      if (!is_known_key(key, false)) continue;
+      if (!is_known_key(key, false)) {
+        if (const std::string_view meant = near_known_key(key); !meant.empty()) {
+          Value key_at;
+          converter.set_position(pair.first.Mark(), &key_at);
+          reporter.warn(key_at, "unknown key '" + sanitize_utf8(key) + "' (did you mean '" +
+                                    std::string(meant) + "'?); ignored");
+        }
+        continue;
+      }
       // Reported at the key: an alias value's own position is its anchor's.
       Value key_at;
       converter.set_position(pair.first.Mark(), &key_at);
@@ -1181,10 +1207,14 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
   Value root;
   json_to_value(json, &root);
   Fields fields;
+  std::vector<std::string> slips;  // warned once the object is an event
   for (auto& [key, value] : root.members) {
     std::string lower = lower_ascii(trim_copy(key));
     if (is_known_key(lower, true))
       fields.emplace_back(std::move(lower), std::move(value));
+    else if (const std::string_view meant = near_known_key(lower); !meant.empty())
+      slips.push_back("unknown key '" + sanitize_utf8(lower) + "' (did you mean '" +
+                      std::string(meant) + "'?); ignored");
   }
   // An event has an id, a title or a date. A timeline kept inside a web
   // site sits beside package.json, tsconfig.json and node_modules: those
@@ -1198,6 +1228,7 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     result.diagnostics = reporter.take_diagnostics();
     return result;
   }
+  for (std::string& slip : slips) reporter.warn(0, 0, std::move(slip));
   for (const std::string& key : repeated) {
     if (!is_known_key(lower_ascii(trim_copy(key)), true)) continue;  // as in YAML
     int line = 0, column = 0;

@@ -240,3 +240,13 @@ TEST_CASE("sanitize_utf8 keeps the text between repairs", "[normalize]") {
 
 }  // namespace
 }  // namespace tlsearch
+
+TEST_CASE("edit_distance counts a swap of neighbours as one edit", "[normalize]") {
+  CHECK(tlsearch::edit_distance("title", "title") == 0);
+  CHECK(tlsearch::edit_distance("titel", "title") == 1);
+  CHECK(tlsearch::edit_distance("actros", "actors") == 1);
+  CHECK(tlsearch::edit_distance("tag", "tags") == 1);
+  CHECK(tlsearch::edit_distance("", "date") == 4);
+  CHECK(tlsearch::edit_distance("lane", "") == 4);
+  CHECK(tlsearch::edit_distance("kitten", "sitting") == 3);
+}

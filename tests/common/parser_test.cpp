@@ -1196,5 +1196,28 @@ TEST_CASE("a whole number written with a decimal point is an importance", "[pars
   CHECK(event_of(json(R"({"title": "J", "importance": 7.0})")).importance == 7);
 }
 
+TEST_CASE("lanes, actor, tag and source are read, near misses of known keys warned", "[parser]") {
+  const Event e = event_of(md("---\ntitle: T\nlanes: [Lane A]\nactor: Ann Lee\n"
+                              "actors: [Bo Chen]\ntag: t1\ncapture_lanes: [Lane B]\n---\n"));
+  CHECK(e.lanes.size() == 2);
+  CHECK(e.actors.size() == 2);
+  CHECK(e.tags.size() == 1);
+  const ParseResult one = md("---\ntitle: T\nsource:\n  url: https://a.example/x\n"
+                             "  outlet: Alpha\n---\n");
+  CHECK(one.diagnostics.empty());
+  REQUIRE(event_of(one).sources.size() == 1);
+  CHECK(event_of(one).sources[0].outlet == "Alpha");
+  const ParseResult slips = md("---\ntitle: T\nactros: [A]\nimportnace: 5\nTitel: X\n"
+                               "coverage: wide\ncategory: c\n---\n");
+  CHECK(any_contains(warnings(slips), "unknown key 'actros' (did you mean 'actors'?)"));
+  CHECK(any_contains(warnings(slips), "unknown key 'importnace' (did you mean 'importance'?)"));
+  CHECK(any_contains(warnings(slips), "unknown key 'titel' (did you mean 'title'?)"));
+  CHECK(warnings(slips).size() == 3);  // other keys of their own stay quiet
+  CHECK(any_contains(warnings(json(R"({"title": "T", "tagz": ["a"]})")),
+                     "unknown key 'tagz' (did you mean 'tags'?)"));
+  // Not an event: no warning about its keys.
+  CHECK(json(R"({"name": "x", "types": "y"})").diagnostics.empty());
+}
+
 }  // namespace
 }  // namespace tlsearch

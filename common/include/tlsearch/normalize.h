@@ -50,6 +50,11 @@ std::string escape_controls(std::string_view text);
 // form ids are compared in.
 std::string fold_case(std::string_view text);
 
+// The edit distance between `a` and `b`, in bytes (insertions, deletions,
+// substitutions and swaps of neighbours): how a mistyped
+// field or key name finds the one meant.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 }  // namespace tlsearch
 
 #endif  // TLSEARCH_NORMALIZE_H
