@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <array>
 #include <memory>
 #include <optional>
@@ -401,12 +402,24 @@ std::string stub_signature(const fs::path& db_path) {
          '.' + std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
 }
 
+// The generation the stub names (`glass g12` gives "12"); empty for an
+// index folder written before generations, a database directly in it.
+std::string stub_generation(const fs::path& db_path) {
+  std::ifstream in(db_path / schema::kStubFile);
+  std::string backend, folder;
+  if (!(in >> backend >> folder) || folder.size() < 2 || folder[0] != 'g') return {};
+  const std::string digits = folder.substr(1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos) return {};
+  return digits;
+}
+
 }  // namespace
 
 struct Searcher::Impl {
   fs::path path;
   Xapian::Database db;
   std::string stub;  // stub_signature() when db was opened
+  std::string generation;  // stub_generation() when db was opened
   // Snippets stem every word of each hit's text; the cache makes that a hash
   // lookup for words seen before (it was 28% of a topic query).
   Xapian::Stem stemmer{new internal::CachingStemmer};
@@ -423,6 +436,7 @@ struct Searcher::Impl {
       try {
         std::string current = stub_signature(path);
         if (current != stub) {
+          generation = stub_generation(path);
           db = Xapian::Database(path.string());
           stub = current;
         } else {
@@ -464,6 +478,7 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
                     " FOLDER`");
   try {
     impl_->stub = stub_signature(db_path);
+    impl_->generation = stub_generation(db_path);
     impl_->db = Xapian::Database(db_path.string());
   } catch (const Xapian::DatabaseNotFoundError& e) {
     // The first `tlsearch index` writes its empty generation, then the
@@ -810,7 +825,12 @@ IndexStats Searcher::stats() {
     const std::string low = exact(true), high = exact(false);
     if (!low.empty()) stats.first_date = format_sort_key(Xapian::sortable_unserialise(low));
     if (!high.empty()) stats.last_date = format_sort_key(Xapian::sortable_unserialise(high));
-    stats.revision = std::to_string(db.get_revision());
+    // A rebuild starts a new generation at revision 1: the generation
+    // leads, so the string changes at every run that commits, rebuilds
+    // included.
+    const std::string& generation = impl_->generation;
+    stats.revision = (generation.empty() ? std::string() : generation + ".") +
+                     std::to_string(db.get_revision());
     stats.schema_version = std::stoi(db.get_metadata(schema::kMetaSchemaVersion));
     for (const auto& info : schema::kFacets) {
       std::size_t n = 0;

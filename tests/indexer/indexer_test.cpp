@@ -609,3 +609,32 @@ TEST_CASE("facet counts stay exact across incremental runs and rebuilds",
   CHECK(facet_counts(again.search(all), "actors") == facet_counts(everything, "actors"));
   CHECK(facet_counts(again.search(all), "lanes") == facet_counts(everything, "lanes"));
 }
+
+TEST_CASE("the index revision changes at every run that commits, rebuilds included",
+          "[indexer][stats]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  write_file(dir / "tl/b.md", simple("b", "Beta"));
+  index(dir / "db", {dir / "tl"});
+  Searcher s(dir / "db");
+  std::set<std::string> seen{s.stats().revision};
+  auto run = [&](bool force) {
+    IndexOptions options;
+    options.db_path = dir / "db";
+    options.force = force;
+    index_paths({dir / "tl"}, options);
+    const std::string revision = s.stats().revision;
+    INFO(revision);
+    CHECK(seen.insert(revision).second);  // never seen before
+  };
+  write_file(dir / "tl/c.md", simple("c", "Gamma"));
+  run(false);
+  run(true);  // a new generation, whose own revision starts again
+  run(true);
+  write_file(dir / "tl/d.md", simple("d", "Delta"));
+  run(false);
+  // Nothing changed: the same revision.
+  const std::string before = s.stats().revision;
+  index(dir / "db", {dir / "tl"});
+  CHECK(s.stats().revision == before);
+}
