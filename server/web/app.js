@@ -774,7 +774,8 @@
     const sources = el("ol", { class: "sources" }, ...(ev.sources || []).map(renderSource));
     const related = el("ul", { class: "related" });
 
-    els.event.replaceChildren(
+    // replaceChildren() would write a null as the text "null".
+    els.event.replaceChildren(...[
       closeButton(),
       el("h2", { id: "event-title", text: ev.title || ev.id }),
       el("p", { class: "event-id muted small", text: ev.id + (copies > 1 ? " · " + copies + " files share this id" : "") }),
@@ -785,7 +786,7 @@
       (ev.sources || []).length ? el("h3", { text: "Sources" }) : null,
       (ev.sources || []).length ? sources : null,
       (ev.links || []).length ? el("h3", { text: "Related events" }) : null,
-      (ev.links || []).length ? related : null);
+      (ev.links || []).length ? related : null].filter((child) => child !== null));
     loadRelated(ev.links || [], related);
   }
 
@@ -866,7 +867,8 @@
   }
 
   function inline(node, text) {
-    const pattern = /\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|\[([^\]]+)\]\(([^)\s]+)\)|\*\*([^*]+)\*\*/g;
+    // A link's URL may hold one level of brackets (`.../Foo_(bar)`).
+    const pattern = /\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|\*\*([^*]+)\*\*/g;
     let last = 0;
     for (let m; (m = pattern.exec(text));) {
       if (m.index > last) node.append(text.slice(last, m.index));

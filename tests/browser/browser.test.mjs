@@ -60,6 +60,7 @@ sources:
 Zebrafish body <script>window.__xss='body-script'</script> and
 <img src=x onerror="window.__xss='body-img';alert('body')"> and a
 [markdown link](javascript:window.__xss='md-link') and
+[a page with brackets](https://example.org/wiki/Foo_(bar)) and
 [[javascript:window.__xss='wikilink']] and [[2019-08-28--ring-police-portal-reaches-400-departments]].
 `;
 }
@@ -244,6 +245,9 @@ test("opening an event shows it whole, with its sources; Escape closes", async (
   assert.ok(hrefs.length > 0);
   for (const href of hrefs) assert.match(href, /^https?:\/\//);
   assert.match(await page.textContent("#event .sources"), /Tier \d/);
+  // Parts the event lacks leave nothing behind (they once left "null").
+  assert.deepEqual(await page.$eval("#event", (view) => Array.from(view.childNodes)
+    .filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim()).map((n) => n.textContent)), []);
   // The view is in the URL: a reload reopens it.
   await page.reload();
   await page.waitForSelector("#event h2#event-title");
@@ -308,6 +312,9 @@ test("hostile event text never runs and links are never javascript:", async () =
   assert.match(await page.textContent("#event .sources"), /Click me <b>bold<\/b>/);
   assert.match(await page.textContent("#event .sources"), /javascript:window/);
   assert.ok(await page.$('#event .sources a[href="https://example.org/hostile-report"]'));
+  // A URL holding brackets is linked whole; javascript: is text, whole too.
+  assert.ok(await page.$('#event .event-body a[href="https://example.org/wiki/Foo_(bar)"]'));
+  assert.doesNotMatch(await page.textContent("#event .event-body"), /markdown link\)/);
   // Clicking everything clickable in the event view runs nothing either.
   for (const selector of ["#event .sources .unlinked", "#event .event-body button.wikilink"]) {
     const items = page.locator(selector);
