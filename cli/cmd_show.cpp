@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli_common.h"
+#include "tlsearch/normalize.h"
 #include "tlsearch/output.h"
 #include "tlsearch/searcher.h"
 
@@ -17,7 +18,7 @@ void register_show(CLI::App& app, GlobalOptions& global, int* exit_code) {
     if (global.json) {
       std::cout << dump_json(events_to_json(events)) << "\n";
     } else if (events.empty()) {
-      print_error("no event with id '" + *id + "'");
+      print_error("no event with id '" + escape_controls(*id) + "'");
     } else {
       PrintStyle style;
       style.color = use_color(global, 1);

@@ -15,6 +15,7 @@
 
 #include "tlsearch/error.h"
 #include "tlsearch/event_json.h"
+#include "tlsearch/normalize.h"
 #include "tlsearch/output.h"
 #include "tlsearch/searcher.h"
 #include "tlsearch/version.h"
@@ -336,7 +337,7 @@ struct Server::Impl {
     if (!id || id->empty()) throw ToolError("'id' is required: an event id returned by search");
     auto max_chars = args.integer("max_chars", 0, INT64_MAX).value_or(kDefaultEventChars);
     std::vector<Event> events = open().find_events(*id);
-    if (events.empty()) throw ToolError("no event with id '" + *id + "'");
+    if (events.empty()) throw ToolError("no event with id '" + escape_controls(*id) + "'");
     json list = json::array();
     for (const Event& event : events) {
       json e = event_to_json(event);

@@ -762,8 +762,13 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
       return found.empty() ? key : found;
     };
     FacetTally tally;
-    for (auto it = db.allterms_begin(term_prefix); it != db.allterms_end(term_prefix);
-         ++it) {
+    // A prefix of punctuation or control characters only (a NUL) has an
+    // empty key, yet asked for something: no value starts with it. Only a
+    // blank prefix asks for every value.
+    const bool impossible =
+        want.empty() && prefix.find_first_not_of(" \t\n\r\f\v") != std::string::npos;
+    for (auto it = db.allterms_begin(term_prefix);
+         !impossible && it != db.allterms_end(term_prefix); ++it) {
       std::string key = key_of(*it);
       // Matches at the start of the value or of any word in it.
       if (!want.empty() && key.compare(0, want.size(), want) != 0 &&

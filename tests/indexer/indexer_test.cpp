@@ -599,6 +599,12 @@ TEST_CASE("facet counts stay exact across incremental runs and rebuilds",
   Counts spelt;
   for (const auto& value : listed.values) spelt[value.value] = value.count;
   CHECK(spelt == facet_counts(everything, "actors"));
+  // A prefix of punctuation or controls alone matches nothing; a blank one
+  // everything.
+  CHECK(s.facet_values("actors", std::string("\0", 1), 10).values.empty());
+  CHECK(s.facet_values("actors", "-", 10).values.empty());
+  CHECK(s.facet_values("actors", " ", 10).values.size() == listed.values.size());
+  CHECK(s.facet_values("actors", "zed", 10).values.size() == 1);
 
   // A forced rebuild starts a fresh dictionary and counts the same.
   IndexOptions force;

@@ -370,6 +370,9 @@ TEST_CASE("mcp: malformed messages get JSON-RPC errors and the server keeps answ
   CHECK(tool_error(45, "search", {{"from", "2020-13"}}).find("from: invalid date") !=
         std::string::npos);
   CHECK(tool_error(40, "get_event", json::object()).find("'id'") != std::string::npos);
+  // A control character in the id is written out, not the end of the message.
+  CHECK(tool_error(39, "get_event", {{"id", std::string("a\0b", 3)}}).find("'a\\x00b'") !=
+        std::string::npos);
   CHECK(tool_error(41, "get_event", {{"id", "no-such-event"}}).find("no-such-event") !=
         std::string::npos);
   CHECK(tool_error(42, "list_facet_values", {{"facet", "colour"}}).find("colour") !=
