@@ -539,6 +539,24 @@ void remove_stale(const fs::path& db, const std::string& keep) {
   }
 }
 
+// A rebuild killed midway (SIGKILL, a power cut) leaves its `gN.build`
+// folder, as large as the index, and a crash after the stub was renamed
+// the generation before: any run removes them, under the writer lock, so
+// they are not left until the next rebuild. Only generation folders: the
+// files of a database written directly in the folder (before generations)
+// stay until its conversion.
+void remove_leftover_generations(const fs::path& db) {
+  const std::string live = stub_generation(db);
+  if (live.empty() || has_legacy_database(db)) return;
+  std::error_code ec;
+  std::vector<fs::path> leftovers;
+  for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name != live && is_generation_name(name)) leftovers.push_back(it->path());
+  }
+  for (const auto& path : leftovers) fs::remove_all(path, ec);
+}
+
 // What a worker learnt about one file, kept until the end of the run so that
 // diagnostics are reported in walk order.
 struct Outcome {
@@ -903,6 +921,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
                 "cannot open index " + db_path + ": " + e.get_description());
   }
 
+  remove_leftover_generations(options.db_path);
   try {
     // An index written by another version of the schema is rebuilt from
     // the files, in a new generation (readers keep the old one until then).

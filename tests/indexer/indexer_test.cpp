@@ -644,3 +644,24 @@ TEST_CASE("the index revision changes at every run that commits, rebuilds includ
   index(dir / "db", {dir / "tl"});
   CHECK(s.stats().revision == before);
 }
+
+TEST_CASE("any run removes what a killed rebuild left in the index folder",
+          "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  index(dir / "db", {dir / "tl"});
+  const std::string live = tlsearch::test::read_file(dir / "db" / schema::kStubFile);
+  // What a SIGKILL during a rebuild leaves: the next generation's build
+  // folder, as large as the index, and maybe a finished older generation.
+  write_file(dir / "db/g7.build/s0-0/postlist.glass", std::string(4096, 'x'));
+  std::filesystem::create_directories(dir / "db/g0");
+  write_file(dir / "db/notes.txt", "mine");  // not tlsearch's: never touched
+  // An incremental run with nothing to do cleans up all the same.
+  CHECK(index(dir / "db", {dir / "tl"}).summary.unchanged == 1);
+  CHECK(!std::filesystem::exists(dir / "db/g7.build"));
+  CHECK(!std::filesystem::exists(dir / "db/g0"));
+  CHECK(std::filesystem::exists(dir / "db/notes.txt"));
+  CHECK(tlsearch::test::read_file(dir / "db" / schema::kStubFile) == live);
+  Searcher s(dir / "db");
+  CHECK(count(s, "alpha") == 1);
+}
