@@ -13,12 +13,11 @@
 namespace tlsearch::schema {
 
 std::string id_key(std::string_view id) {
-  auto begin = id.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  auto end = id.find_last_not_of(" \t\r\n");
-  // Case-insensitive in every script, and the same key for composed and
+  // Read as the front matter's id is (display_label: trimmed, runs of
+  // spaces as one), so the id as written in the file finds its event;
+  // case-insensitive in every script, and the same key for composed and
   // decomposed accents.
-  return fold_case(id.substr(begin, end - begin + 1));
+  return fold_case(display_label(id));
 }
 
 namespace {

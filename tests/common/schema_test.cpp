@@ -261,4 +261,13 @@ TEST_CASE("boolean terms of any key length stay distinct and within Xapian's lim
   CHECK(schema::path_term("/short/event.md") == "Q/short/event.md");
 }
 
+TEST_CASE("an id's key reads it as the front matter does", "[schema]") {
+  CHECK(schema::id_key("  2024-01-02--Ring  ") == "2024-01-02--ring");
+  // Runs of spaces are one, as in the parsed id, so the id as written in
+  // the file finds the event.
+  CHECK(schema::id_key("a  b") == schema::id_key("a b"));
+  CHECK(schema::id_key("\u00c9V\u00c9NEMENT") == schema::id_key("\u00e9v\u00e9nement"));
+  CHECK(schema::id_key("   ").empty());
+}
+
 }  // namespace tlsearch
