@@ -401,6 +401,7 @@ const QueryField* find_query_field(std::string_view name) {
 struct TopItem {
   std::string text;
   bool excluded;
+  bool reworded = false;  // written otherwise than typed (`--x` is `-x`)
 };
 
 std::vector<TopItem> split_top_level(const std::string& text) {
@@ -410,8 +411,13 @@ std::vector<TopItem> split_top_level(const std::string& text) {
   std::string current;
   auto finish = [&] {
     if (current.empty()) return;
+    // `--police` (a command-line habit) is `-police`, not the words
+    // "not police".
+    const std::size_t signs = current.find_first_not_of('-');
+    const bool reworded = signs != std::string::npos && signs > 1;
+    if (reworded) current.erase(0, signs - 1);
     const bool excluded = current.size() > 1 && current[0] == '-';
-    items.push_back({excluded ? current.substr(1) : current, excluded});
+    items.push_back({excluded ? current.substr(1) : current, excluded, reworded});
     current.clear();
   };
   for (char c : text) {
@@ -482,6 +488,7 @@ std::string rewrite_top_level(const std::string& text,
   std::vector<TopItem> items;
   bool changed = false;
   for (TopItem& item : split_top_level(text)) {
+    changed = changed || item.reworded;
     if (item.text == "-" || item.text == "+") {  // a sign before nothing
       changed = true;
       continue;

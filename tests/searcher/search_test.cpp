@@ -228,6 +228,10 @@ TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax
   }
   CHECK(total("-footage -wiretap") == total("NOT footage NOT wiretap"));
   CHECK(total("-footage -wiretap") == all - total("footage OR wiretap"));
+  // Two signs, as on a command line, are one: not the words "not footage".
+  CHECK(total("--footage") == all - total("footage"));
+  CHECK(ids("police --footage") == ids("police -footage"));
+  CHECK(ids("(police --footage)") == ids("police -footage"));
   // An excluded range beside words was a syntax error.
   for (const char* q : {"footage -date:2020..2023", "footage -importance:7..10"}) {
     INFO(q);
