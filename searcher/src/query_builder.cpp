@@ -724,6 +724,53 @@ std::string defuse_operator_pairs(const std::string& text) {
   return out;
 }
 
+// `NEAR/n` and `ADJ/n` take a distance of 1 word or more. Xapian's parser
+// reads any other `/...` (`NEAR/0`, `NEAR/-1`, `NEAR/x`) as the words
+// "near", "0"..., which no event holds in a row, and the search fell back
+// to "any of the words". `/0` is read as `/1`, the nearest there is; other
+// suffixes are dropped (the default distance, 10). Said in a notice.
+std::string read_proximity(const std::string& text, std::vector<std::string>& notices) {
+  std::string out;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"') quoted = !quoted;
+    const bool word_start =
+        !quoted && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
+                    text[i - 1] == '(' || text[i - 1] == '\n');
+    std::size_t name = 0;
+    if (word_start && text.compare(i, 5, "NEAR/") == 0) name = 4;
+    if (word_start && text.compare(i, 4, "ADJ/") == 0) name = 3;
+    if (name == 0) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const std::size_t from = i + name + 1;
+    std::size_t to = from;
+    while (to < text.size() && text[to] != ' ' && text[to] != '\t' && text[to] != '\n' &&
+           text[to] != ')' && text[to] != '"')
+      ++to;
+    const std::string distance = text.substr(from, to - from);
+    const std::string op = text.substr(i, name);
+    const bool digits = !distance.empty() &&
+                        distance.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && distance.find_first_not_of('0') != std::string::npos) {
+      out += text.substr(i, to - i);
+    } else if (digits) {
+      out += op + "/1";
+      notices.push_back("'" + op + "/" + distance + "' is read as '" + op +
+                        "/1': the distance is a number of words from 1");
+    } else {
+      out += op;
+      notices.push_back("'" + op + "/" + sanitize_utf8(distance) + "' is read as '" + op +
+                        "' (within 10 words): the distance is a number of words from 1");
+    }
+    i = to;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> words_without_filters(const std::string& text) {
@@ -842,6 +889,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     clean = normalize_field_names(clean, parsed.notices);
+    clean = read_proximity(clean, parsed.notices);
     auto searchable = [&](const std::string& piece) {
       try {
         return !qp.parse_query(defuse_operator_pairs(piece), kFlags).empty();

@@ -228,6 +228,20 @@ TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax
   }
   CHECK(total("-footage -wiretap") == total("NOT footage NOT wiretap"));
   CHECK(total("-footage -wiretap") == all - total("footage OR wiretap"));
+  // NEAR/ADJ with a distance that is no number of words: the nearest
+  // reading, with a notice, not the words "near 0" and a fallback.
+  for (const auto& [typed, read] : std::vector<std::pair<std::string, std::string>>{
+           {"police NEAR/0 footage", "police NEAR/1 footage"},
+           {"police ADJ/0 footage", "police ADJ/1 footage"},
+           {"police NEAR/x footage", "police NEAR footage"},
+           {"police NEAR/-1 footage", "police NEAR footage"}}) {
+    INFO(typed);
+    const auto r = s.search(query(typed));
+    CHECK(hit_ids(r) == ids(read));
+    REQUIRE(r.notices.size() == 1);
+    CHECK(r.notices[0].find("the distance is a number of words from 1") != std::string::npos);
+  }
+  CHECK(s.search(query("police NEAR/2 footage")).notices.empty());
   // Two signs, as on a command line, are one: not the words "not footage".
   CHECK(total("--footage") == all - total("footage"));
   CHECK(ids("police --footage") == ids("police -footage"));
