@@ -431,4 +431,42 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return last[b.size()];
 }
 
+std::string drop_invisibles(std::string_view text) {
+  std::string out;
+  std::size_t copied = 0;  // text[copied, i) is still to copy
+  auto skip = [&](std::size_t i, std::size_t length, const char* instead) {
+    out.append(text.substr(copied, i - copied));
+    out += instead;
+    copied = i + length;
+  };
+  auto byte = [&](std::size_t i) {
+    return i < text.size() ? static_cast<unsigned char>(text[i]) : 0;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = byte(i);
+    if (c < 0xC2) continue;
+    if (c == 0xC2 && byte(i + 1) == 0xAD) {
+      skip(i, 2, "");  // U+00AD soft hyphen
+    } else if (c == 0xE2 && byte(i + 1) == 0x80 && byte(i + 2) == 0x8B) {
+      skip(i, 3, " ");  // U+200B zero-width space: a word break
+    } else if (c == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) == 0x8C || byte(i + 2) == 0x8D)) {
+      skip(i, 3, "");  // U+200C, U+200D zero-width (non-)joiners
+    } else if (c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0xA0) {
+      skip(i, 3, "");  // U+2060 word joiner
+    } else if (c == 0xEF && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) {
+      skip(i, 3, "");  // U+FEFF, a BOM inside text
+    } else if (c == 0xEF && byte(i + 1) == 0xB8 && byte(i + 2) >= 0x80 && byte(i + 2) <= 0x8F) {
+      skip(i, 3, "");  // U+FE00-U+FE0F variation selectors (emoji style)
+    } else if (c == 0xF3 && byte(i + 1) == 0xA0 && byte(i + 2) >= 0x84 && byte(i + 2) <= 0x87) {
+      skip(i, 4, "");  // U+E0100-U+E01EF variation selectors
+    } else {
+      continue;
+    }
+    i = copied - 1;
+  }
+  if (copied == 0) return std::string(text);
+  out.append(text.substr(copied));
+  return out;
+}
+
 }  // namespace tlsearch

@@ -816,7 +816,9 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
     throw Error(ErrorKind::kUsage,
                 "query is too long (" + std::to_string(text.size()) +
                     " bytes; the limit is " + std::to_string(kMaxQueryBytes) + ")");
-  std::string clean = sanitize_utf8(text);
+  // Invisible characters read as the indexer reads them: `❤️` is no
+  // search for its variation selector, a zero-width space splits words.
+  std::string clean = drop_invisibles(sanitize_utf8(text));
   if (clean.find_first_not_of(" \t\r\n") == std::string::npos) {
     parsed.query = match_all();
     return parsed;
@@ -954,7 +956,7 @@ std::string spelling_suggestion(const std::string& text,
   // every word in an index of stems. So each free-text word of the query is
   // checked here by its stem, and only unknown ones are replaced, in place,
   // keeping the rest of the query (syntax, fields, phrases) as written.
-  const std::string clean = sanitize_utf8(text);
+  const std::string clean = drop_invisibles(sanitize_utf8(text));
   Xapian::Stem stemmer(new internal::CachingStemmer);
   auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) || c == '\''; };
   std::string out;

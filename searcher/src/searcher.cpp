@@ -654,7 +654,7 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     // the query's words instead of scoring every passage of a long body.
     // Control and bidi characters are dropped from the text first: a
     // snippet is printed by scripts, terminals and pages (docs/json.md).
-    hit.snippet = snippets.snippet(text_for_terminal(snippet_text(doc, event)),
+    hit.snippet = snippets.snippet(text_for_terminal(drop_invisibles(snippet_text(doc, event))),
                                request.snippet_length, stemmer,
                                0,
                                "<mark>", "</mark>", "\xe2\x80\xa6");

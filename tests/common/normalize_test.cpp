@@ -250,3 +250,17 @@ TEST_CASE("edit_distance counts a swap of neighbours as one edit", "[normalize]"
   CHECK(tlsearch::edit_distance("lane", "") == 4);
   CHECK(tlsearch::edit_distance("kitten", "sitting") == 3);
 }
+
+TEST_CASE("drop_invisibles drops what is not seen and splits at a zero-width space",
+          "[normalize]") {
+  using tlsearch::drop_invisibles;
+  CHECK(drop_invisibles("plain text") == "plain text");
+  CHECK(drop_invisibles("\u26a0\ufe0f alert") == "\u26a0 alert");
+  CHECK(drop_invisibles("police\u200bfootage") == "police footage");
+  CHECK(drop_invisibles("sur\u00adveillance") == "surveillance");
+  CHECK(drop_invisibles("\U0001F46E\u200d\u2640\ufe0f") == "\U0001F46E\u2640");
+  CHECK(drop_invisibles("a\u2060b\ufeffc") == "abc");
+  CHECK(drop_invisibles("\u8fb6\U000E0100") == "\u8fb6");
+  // Other characters of the same lead bytes stay.
+  CHECK(drop_invisibles("\u00e9\u2014\ufe30\u2061") == "\u00e9\u2014\ufe30\u2061");
+}

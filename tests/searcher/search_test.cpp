@@ -654,6 +654,34 @@ TEST_CASE("snippets mark the words of phrases, hyphenated words and fields",
   CHECK(excluded.find("<mark>Officers</mark>") == std::string::npos);
 }
 
+TEST_CASE("invisible characters neither make words nor glue them", "[search][text]") {
+  test::Timeline t;
+  test::write_file(t.events() / "e.md",
+                   test::event_text("emoji", "2020-01-01", "Emoji \u26a0\ufe0f alert", 5,
+                                    "[X]", "[Y]", "[z]",
+                                    "Officers kept the zorblat\u200bquintex and the "
+                                    "fru\u00adgalmate logs."));
+  t.index();
+  Searcher s = t.searcher();
+  auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
+  const std::vector<std::string> emoji{"emoji"};
+  CHECK(ids("quintex") == emoji);
+  CHECK(ids("frugalmate") == emoji);
+  CHECK(ids("zorblat\u200bquintex") == emoji);
+  CHECK(ids("fru\u00adgalmate") == emoji);
+  // An emoji's variation selector is no word: it finds nothing, and says so.
+  for (const char* q : {"\u2764\ufe0f", "\u26a0\ufe0f"}) {
+    const auto r = s.search(query(q));
+    CHECK(r.total == 0);
+    REQUIRE(!r.notices.empty());
+    CHECK(r.notices.back().find("no searchable words") != std::string::npos);
+  }
+  const auto marked = s.search(query("zorblat\u200bquintex"));
+  REQUIRE(marked.total == 1);
+  CHECK(marked.hits[0].snippet.find("<mark>zorblat</mark> <mark>quintex</mark>") !=
+        std::string::npos);
+}
+
 TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") {
   test::Timeline t;
   auto r = t.searcher().search(query("wiretpa"));

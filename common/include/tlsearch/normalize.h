@@ -50,6 +50,13 @@ std::string escape_controls(std::string_view text);
 // form ids are compared in.
 std::string fold_case(std::string_view text);
 
+// `text` without the invisible characters that would split or glue words
+// unseen: variation selectors (the U+FE0F after an emoji), zero-width
+// joiners, word joiners, soft hyphens and stray BOMs are dropped; a
+// zero-width space becomes a space (it separates words). Applied to text
+// before it is indexed and to queries, so both read the same words.
+std::string drop_invisibles(std::string_view text);
+
 // The edit distance between `a` and `b`, in bytes (insertions, deletions,
 // substitutions and swaps of neighbours): how a mistyped
 // field or key name finds the one meant.

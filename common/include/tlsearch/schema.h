@@ -15,7 +15,7 @@ namespace tlsearch::schema {
 
 // Stored in the database metadata under kMetaSchemaVersion. A searcher
 // refuses an index written with another version.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
 
 // The index folder (docs/schema.md, "Layout on disk"): a Xapian stub file
