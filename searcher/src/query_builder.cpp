@@ -27,6 +27,13 @@ class FacetFieldProcessor : public Xapian::FieldProcessor {
  public:
   explicit FacetFieldProcessor(const char* prefix) : prefix_(prefix) {}
   Xapian::Query operator()(const std::string& value) override {
+    // `tag:police*`: every value starting so (`police`, `police state`).
+    if (value.size() > 1 && value.back() == '*') {
+      const std::string key = facet_key(value.substr(0, value.size() - 1));
+      if (key.empty()) return Xapian::Query::MatchNothing;
+      return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix_ + key, kMaxWildcardExpansion,
+                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
     std::string key = facet_key(value);
     if (key.empty()) return Xapian::Query::MatchNothing;
     return Xapian::Query(schema::boolean_term(prefix_, key));
@@ -841,6 +848,20 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
     // `ﬁn*`, full-width letters).
     std::string folded;
     std::size_t start = 0;
+    // Where each position's item starts (a space outside quotes ends one),
+    // to tell a field's value (`lane:"judicial*"`) from a word.
+    std::vector<std::size_t> item_start(clean.size());
+    {
+      bool in_quotes = false;
+      std::size_t from = 0;
+      for (std::size_t k = 0; k < clean.size(); ++k) {
+        if (clean[k] == '"') in_quotes = !in_quotes;
+        if (!in_quotes && (clean[k] == ' ' || clean[k] == '\t' || clean[k] == '\n' ||
+                           clean[k] == '('))
+          from = k + 1;
+        item_start[k] = from;
+      }
+    }
     for (std::size_t i = 1; i < clean.size(); ++i) {
       if (clean[i] != '*') continue;
       std::size_t word = i;
@@ -848,10 +869,30 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
       while (word > start && word_byte(static_cast<unsigned char>(clean[word - 1]))) --word;
       if (word == i) continue;
       folded += clean.substr(start, word - start);
-      folded += fold_diacritics(clean.substr(word, i - word));
+      const std::string stem_start = fold_diacritics(clean.substr(word, i - word));
+      folded += stem_start;
       start = i;
+      // A word of the default field (not `title:ring*`, `tag:police*`)
+      // that starts no indexed stem: said, since stems are what is indexed
+      // (`surveillanc*` finds nothing, `surveil*` does).
+      const bool default_field =
+          clean.substr(item_start[word], word - item_start[word]).find(':') == std::string::npos;
+      const std::string term = std::string(schema::kText) + fold_case(stem_start);
+      if (default_field && db.allterms_begin(term) == db.allterms_end(term))
+        parsed.notices.push_back("no indexed word starts with '" + stem_start +
+                                 "': words are indexed by their stems (surveillance as "
+                                 "surveil), so a shorter start may find them");
     }
     clean = folded + clean.substr(start);
+  }
+  for (std::size_t i = 0; i + 1 < clean.size(); ++i) {
+    const auto next = static_cast<unsigned char>(clean[i + 1]);
+    if (clean[i] == '*' && (i == 0 || std::strchr(" \t\n(\"-+:", clean[i - 1])) &&
+        (next >= 0x80 || std::isalnum(next))) {
+      parsed.notices.push_back("a wildcard works at the end of a word ('surveil*'), "
+                               "not at its start; the '*' was ignored");
+      break;
+    }
   }
   {
     // Xapian closes an open quote or bracket at the end of the query and

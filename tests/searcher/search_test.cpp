@@ -682,6 +682,43 @@ TEST_CASE("invisible characters neither make words nor glue them", "[search][tex
         std::string::npos);
 }
 
+TEST_CASE("wildcards: filter values by their start, and notices where none can work",
+          "[search][syntax]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", test::event_text("a", "2020-01-01", "Alpha", 5, "[Judicial Capture]",
+                                               "[A]", "[police-state, courts]",
+                                               "Surveillance everywhere."));
+  write_file(dir / "tl/b.md", test::event_text("b", "2020-01-02", "Beta", 5, "[Judicial Review]",
+                                               "[A]", "[Police]", "Nothing."));
+  write_file(dir / "tl/c.md", test::event_text("c", "2020-01-03", "Gamma", 5, "[Media]", "[A]",
+                                               "[policing]", "Nothing."));
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "tl"}, options).errors == 0);
+  Searcher s(dir / "db");
+  auto ids = [&](const std::string& q) {
+    auto v = hit_ids(s.search(query(q)));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  using V = std::vector<std::string>;
+  CHECK(ids("tag:police*") == V{"a", "b"});
+  CHECK(ids("tag:polic*") == V{"a", "b", "c"});
+  CHECK(ids("lane:judicial*") == V{"a", "b"});
+  CHECK(ids("lane:\"judicial c*\"") == V{"a"});
+  CHECK(ids("-tag:police*") == V{"c"});
+  CHECK(s.search(query("tag:police*")).notices.empty());
+  // A stem no indexed word starts with, and a wildcard at a word's start.
+  auto notice = [&](const std::string& q) {
+    const auto r = s.search(query(q));
+    return r.notices.empty() ? std::string() : r.notices.front();
+  };
+  CHECK(notice("surveillanc*").find("no indexed word starts with 'surveillanc'") !=
+        std::string::npos);
+  CHECK(notice("surveil*").empty());
+  CHECK(notice("*veillance").find("at the end of a word") != std::string::npos);
+}
+
 TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") {
   test::Timeline t;
   auto r = t.searcher().search(query("wiretpa"));
