@@ -1034,8 +1034,11 @@ std::string spelling_suggestion(const std::string& text,
     }
     bool operator_word = word == "AND" || word == "OR" || word == "NOT" ||
                          word == "XOR" || word == "NEAR" || word == "ADJ";
-    if (skip_value || wildcard || operator_word || word.size() < 3 ||
-        std::isdigit(static_cast<unsigned char>(word[0]))) {
+    // Words with digits (H1B, COVID19) are codes and names, not misspellings.
+    const bool digits = std::any_of(word.begin(), word.end(), [](char ch) {
+      return std::isdigit(static_cast<unsigned char>(ch));
+    });
+    if (skip_value || wildcard || operator_word || word.size() < 3 || digits) {
       out += word;
       continue;
     }
@@ -1049,6 +1052,15 @@ std::string spelling_suggestion(const std::string& text,
     if (suggestion.empty() || suggestion == lower) {
       out += word;
     } else {
+      // In the case it was typed: `Analitica` gives `Analytica`, `PALANTRI`
+      // `PALANTIR`.
+      auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+      auto lower_ascii_letter = [](char ch) { return ch >= 'a' && ch <= 'z'; };
+      const bool all_caps = std::none_of(word.begin(), word.end(), lower_ascii_letter) &&
+                            std::count_if(word.begin(), word.end(), upper) > 1;
+      for (std::size_t k = 0; k < suggestion.size(); ++k)
+        if ((all_caps || k == 0) && upper(word[0]) && lower_ascii_letter(suggestion[k]))
+          suggestion[k] = static_cast<char>(suggestion[k] - 'a' + 'A');
       out += suggestion;
       changed = true;
     }

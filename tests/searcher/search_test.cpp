@@ -730,6 +730,11 @@ TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") 
   CHECK(mixed.suggestion == "wiretap title:congress");
   CHECK(t.searcher().search(query("lane:\"Judicial Capture\" wiretpa")).suggestion ==
         "lane:\"Judicial Capture\" wiretap");
+  // In the case it was typed.
+  CHECK(t.searcher().search(query("Wiretpa")).suggestion == "Wiretap");
+  CHECK(t.searcher().search(query("WIRETPA")).suggestion == "WIRETAP");
+  // A word with digits is a code or a name (H1B, wiretap2), not a slip.
+  CHECK(t.searcher().search(query("wiretap2")).suggestion.empty());
 }
 
 // Regression: with an index of stems, Xapian's own correction took every
