@@ -133,6 +133,7 @@ class Reporter {
       d.severity = Severity::kWarning;
       d.path = path_;
       d.message = std::to_string(dropped_) + " more warnings not shown";
+      d.count = dropped_;
       diagnostics_.push_back(std::move(d));
       dropped_ = 0;
     }
@@ -942,6 +943,56 @@ void set_body(std::string_view markdown, int line, Event* event,
   event->links = std::move(content.links);
 }
 
+// What to do about a YAML error, for the three a hand-written front matter
+// meets most: a tab in the indentation, an unquoted value holding ': ', and
+// a value starting with '[' or '{' (a list or mapping to YAML) that is never
+// closed, which yaml-cpp reports where the front matter ends: moved to the
+// line that opened it. `first_line` is the file line of the YAML's first.
+std::string yaml_error_hint(std::string_view yaml, const std::string& message, int first_line,
+                            int* line, int* column) {
+  std::vector<std::string_view> lines;
+  for (std::size_t pos = 0; pos <= yaml.size();) {
+    std::size_t end = yaml.find('\n', pos);
+    if (end == std::string_view::npos) end = yaml.size();
+    lines.push_back(yaml.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view l = lines[i];
+    const std::size_t indent = l.find_first_not_of(" \t");
+    if (indent != std::string_view::npos && l.substr(0, indent).find('\t') != std::string_view::npos)
+      return " (line " + std::to_string(first_line + static_cast<int>(i)) +
+             " is indented with a tab: YAML indents with spaces only)";
+  }
+  if (message.find("map value") != std::string::npos && *line >= first_line &&
+      static_cast<std::size_t>(*line - first_line) < lines.size()) {
+    const std::string_view l = lines[static_cast<std::size_t>(*line - first_line)];
+    const std::size_t colon = l.find(": ");
+    if (colon != std::string_view::npos && colon > 0)
+      return " (a value holding ': ' must be quoted: " + std::string(l.substr(0, colon)) +
+             ": \"" + std::string(trim_copy(std::string(l.substr(colon + 2)))) + "\")";
+  }
+  if (message.find("flow not found") != std::string::npos) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string_view l = lines[i];
+      const std::size_t colon = l.find(": ");
+      const std::size_t value = colon == std::string_view::npos
+                                    ? l.find_first_not_of(" -")
+                                    : l.find_first_not_of(' ', colon + 2);
+      if (value == std::string_view::npos || (l[value] != '[' && l[value] != '{')) continue;
+      int depth = 0;
+      for (char c : l.substr(value)) depth += (c == '[' || c == '{') - (c == ']' || c == '}');
+      if (depth <= 0) continue;
+      *line = first_line + static_cast<int>(i);
+      *column = static_cast<int>(value) + 1;
+      return std::string(" (the '") + l[value] +
+             "' here opens a list or mapping that is never closed; quote the value if "
+             "the bracket is part of the text)";
+    }
+  }
+  return {};
+}
+
 ParseResult parse_markdown(std::string_view text, Reporter& reporter,
                            const ParseLimits& limits) {
   FrontMatter fm;
@@ -1008,8 +1059,9 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
       line = e.mark.line + fm.yaml_line;
       column = e.mark.column + 1;
     }
+    const std::string hint = yaml_error_hint(fm.yaml, e.msg, fm.yaml_line, &line, &column);
     return reporter.fail(line, column,
-                         "invalid YAML in front matter: " + e.msg);
+                         "invalid YAML in front matter: " + e.msg + hint);
   }
 
   Fields fields;

@@ -342,7 +342,7 @@ class Run {
 
   // Errors are counted per file by the caller; warnings one by one.
   void report(const Diagnostic& d) {
-    if (d.severity == Severity::kWarning) ++summary_.warnings;
+    if (d.severity == Severity::kWarning) summary_.warnings += d.count;
     if (options_.on_diagnostic) options_.on_diagnostic(d);
   }
 
@@ -382,7 +382,9 @@ void check_duplicate_ids(Xapian::WritableDatabase& db,
                 (others.size() > 1
                      ? " and " + std::to_string(others.size() - 1) + " more"
                      : std::string()) +
-                "); both stay searchable";
+                (others.size() > 1 ? "); all " + std::to_string(others.size() + 1) +
+                                         " stay searchable"
+                                   : std::string("); both stay searchable"));
     run.report(d);
   }
 }
@@ -593,7 +595,9 @@ void check_all_duplicate_ids(const Xapian::Database& db, Run& run,
                   (paths.size() > 2
                        ? " and " + std::to_string(paths.size() - 2) + " more"
                        : std::string()) +
-                  "); both stay searchable";
+                  (paths.size() > 2 ? "); all " + std::to_string(paths.size()) +
+                                          " stay searchable"
+                                    : std::string("); both stay searchable"));
       run.report(d);
     }
   }

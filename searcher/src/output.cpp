@@ -280,7 +280,10 @@ void print_events(const std::vector<Event>& events, std::ostream& out,
 void print_stats(const IndexStats& stats, std::ostream& out, const PrintStyle& style) {
   Painter paint{style.color};
   char size[32];
-  std::snprintf(size, sizeof size, "%.1f MiB", stats.bytes_on_disk / 1048576.0);
+  if (stats.bytes_on_disk < 1048576)
+    std::snprintf(size, sizeof size, "%.1f KiB", stats.bytes_on_disk / 1024.0);
+  else
+    std::snprintf(size, sizeof size, "%.1f MiB", stats.bytes_on_disk / 1048576.0);
   out << paint(kBold, "Index ") << text_for_terminal(stats.path) << "\n"
       << "  events:      " << stats.documents << "\n"
       << "  dates:       " << (stats.first_date.empty() ? "-" : stats.first_date + " .. " + stats.last_date) << "\n"

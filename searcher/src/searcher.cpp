@@ -803,7 +803,14 @@ IndexStats Searcher::stats() {
   return impl_->guarded([&] {
     Xapian::Database& db = impl_->db;
     IndexStats stats;
-    stats.path = impl_->path.string();
+    // Absolute, as scripts keep it: the folder it was given relative to
+    // is theirs to forget.
+    std::error_code absolute_ec;
+    const fs::path absolute = fs::absolute(impl_->path, absolute_ec);
+    fs::path shown = absolute_ec ? impl_->path : absolute.lexically_normal();
+    if (shown.filename().empty() && shown.has_parent_path() && shown != shown.root_path())
+      shown = shown.parent_path();  // `db/` as `db`
+    stats.path = shown.string();
     stats.documents = db.get_doccount();
     stats.average_length = db.get_avlength();
     // Xapian's value bounds are not narrowed when documents go (an

@@ -80,6 +80,12 @@ TEST_CASE("index seeds, then search, show and stats as JSON", "[cli]") {
   Output stats = run({"--db", db, "stats", "--json"});
   CHECK(stats.status == 0);
   CHECK(nlohmann::json::parse(stats.out)["documents"] == summary["documents"]);
+  // The index's own path, absolute and without a trailing slash, and a
+  // small index's size in KiB rather than "0.0 MiB".
+  Output slash = run({"--db", db + "/", "stats", "--json"});
+  CHECK(nlohmann::json::parse(slash.out)["path"] == db);
+  Output text = run({"--db", db, "stats"});
+  CHECK(text.out.find(" 0.0 MiB") == std::string::npos);
 
   // TLSEARCH_DB selects the index too.
   Output env = run({"search", "--json", "police"}, "TLSEARCH_DB=" + shell_quote(db));
@@ -279,7 +285,7 @@ TEST_CASE("regression: a control character in a file name is escaped in diagnost
   tlsearch::test::write_file(dir / "tl/a\nb\x1b[2J.md", "---\ntitle: [oops\n---\n");
   Output o = run({"--db", (dir / "db").string(), "index", (dir / "tl").string()});
   CHECK(o.status == 1);
-  CHECK(o.err.find("/a\\nb\\x1b[2J.md:3:1: error: invalid YAML") != std::string::npos);
+  CHECK(o.err.find("/a\\nb\\x1b[2J.md:2:8: error: invalid YAML") != std::string::npos);
   CHECK(o.err.find('\x1b') == std::string::npos);
   // --json keeps the name as it is (JSON escapes it).
   Output json = run({"--db", (dir / "db2").string(), "--json", "index", (dir / "tl").string()});

@@ -565,10 +565,11 @@ TEST_CASE("YAML errors point at the file's line and column", "[parser]") {
     CHECK_THAT(d.message, Catch::Contains("illegal block entry"));
   }
   SECTION("an unclosed flow sequence") {
-    // Noticed at the first `key:` that cannot be inside the brackets.
+    // yaml-cpp notices it at the first `key:` that cannot be inside the
+    // brackets; reported where the bracket opens.
     const Diagnostic& d =
         only_error(md("---\ntitle: x\ntags: [a, b\nstatus: ok\n---\n"));
-    CHECK(d.line == 4);
+    CHECK(d.line == 3);
     CHECK(d.column == 7);
     CHECK_THAT(d.message, Catch::Contains("end of sequence flow not found"));
   }
@@ -1217,6 +1218,31 @@ TEST_CASE("lanes, actor, tag and source are read, near misses of known keys warn
                      "unknown key 'tagz' (did you mean 'tags'?)"));
   // Not an event: no warning about its keys.
   CHECK(json(R"({"name": "x", "types": "y"})").diagnostics.empty());
+}
+
+TEST_CASE("the commonest YAML slips get a hint and the line that caused them", "[parser][errors]") {
+  const Diagnostic tab = only_error(md("---\ntitle: T\ntags:\n\t- x\n---\n"));
+  CHECK(tab.message.find("line 4 is indented with a tab") != std::string::npos);
+  const Diagnostic colon = only_error(md("---\ntitle: Breaking: news\n---\n"));
+  CHECK(colon.message.find("must be quoted: title: \"Breaking: news\"") != std::string::npos);
+  // An unclosed bracket is reported where it opens, not where the front
+  // matter ends.
+  const Diagnostic bracket = only_error(md("---\nid: a\ntitle: [broken\ndate: 2020\n---\n"));
+  CHECK(bracket.line == 3);
+  CHECK(bracket.column == 8);
+  CHECK(bracket.message.find("never closed") != std::string::npos);
+}
+
+TEST_CASE("warnings beyond the first 50 of a file still count", "[parser][errors]") {
+  std::string text = "---\ntitle: T\nsources:\n";
+  for (int i = 0; i < 100; ++i) text += "  - \"https://x.example/" + std::to_string(i) + "\"\n";
+  text += "---\nbody\n";
+  const ParseResult r = md(text);
+  std::size_t counted = 0;
+  for (const auto& d : r.diagnostics)
+    if (d.severity == Severity::kWarning) counted += d.count;
+  CHECK(r.diagnostics.size() == 51);
+  CHECK(counted == 100);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #ifndef TLSEARCH_EVENT_H
 #define TLSEARCH_EVENT_H
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -82,6 +83,9 @@ struct Diagnostic {
   int line = 0;
   int column = 0;
   std::string message;
+  // How many problems it stands for: 1, or those of a file beyond the
+  // first 50 warnings, summed up in one ("50 more warnings not shown").
+  std::size_t count = 1;
 
   // "path:line:col: error: message" (line/col omitted when unknown).
   std::string to_string() const;
