@@ -1064,10 +1064,27 @@ TEST_CASE("NUL bytes and invalid UTF-8 never reach the event", "[parser]") {
   CHECK(e.body_text == "Body \uFFFD( and nul");
   for (const Diagnostic& d : r.diagnostics) CHECK(is_clean(d.message));
 
-  const char json_raw[] = "{\"title\": \"J\xFF\", \"notes\": \"a\\u0000b\"}";
+  // A bad byte among valid UTF-8 is replaced; a file with no valid UTF-8
+  // beyond ASCII is Windows-1252 (below).
+  const char json_raw[] = "{\"title\": \"J\xFF \xC3\xA9\", \"notes\": \"a\\u0000b\"}";
   const Event& j = event_of(json(std::string(json_raw, sizeof json_raw - 1)));
-  CHECK(j.title == "J\uFFFD");
+  CHECK(j.title == "J\uFFFD \u00e9");
   CHECK(j.notes == "ab");
+}
+
+TEST_CASE("a Latin-1 or Windows-1252 file is read as such, with a warning", "[parser]") {
+  // `José Martínez` and curly quotes as a Windows editor saves them.
+  const ParseResult r = md("---\ntitle: \x93Jos\xE9\x94 report\nactors: [Jos\xE9 Mart\xEDnez]\n"
+                           "---\nNa\xEFve caf\xE9 \x80 5.\n");
+  const Event& e = event_of(r);
+  CHECK(e.title == "\u201cJos\u00e9\u201d report");
+  CHECK(e.actors == Strings{"Jos\u00e9 Mart\u00ednez"});
+  CHECK(e.body_text == "Na\u00efve caf\u00e9 \u20ac 5.");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].line == 2);
+  CHECK(r.diagnostics[0].message.find("read as Windows-1252") != std::string::npos);
+  // A NUL or a valid UTF-8 sequence says it is no Latin-1 file.
+  CHECK(event_of(md("---\ntitle: Jos\xE9 \xC3\xA9\n---\n")).title == "Jos\uFFFD \u00e9");
 }
 
 // `text` (ASCII) as UTF-16 or UTF-32, with `bom` before it.
