@@ -44,6 +44,40 @@ std::vector<std::string> with_default_subcommand(int argc, char** argv) {
   return args;
 }
 
+// `tlsearch footage -- -ring`: CLI11 takes the words after `--` as the
+// query but refuses them once some came before it. The query's words typed
+// before `--` are moved after it, in order; options and their values stay.
+void query_words_after_separator(std::vector<std::string>& args, CLI::App& app) {
+  CLI::App* search = app.get_subcommand("search");
+  const auto at = std::find(args.begin(), args.end(), "search");
+  if (at == args.end()) return;
+  const auto separator = std::find(at, args.end(), "--");
+  if (separator == args.end()) return;
+  std::vector<std::string> words, rest;
+  for (auto it = at + 1; it != separator; ++it) {
+    const std::string& a = *it;
+    if (a.size() > 1 && a[0] == '-') {
+      rest.push_back(a);
+      if (a.find('=') != std::string::npos) continue;
+      const CLI::Option* option = search->get_option_no_throw(a);
+      if (!option) option = app.get_option_no_throw(a);  // --db, --color
+      // `-n5` carries its value; `--lane X` takes the next argument.
+      const bool glued = a.size() > 2 && a[1] != '-';
+      if (option && option->get_items_expected_min() > 0 && !glued && it + 1 != separator)
+        rest.push_back(*++it);
+      continue;
+    }
+    words.push_back(a);
+  }
+  if (words.empty()) return;
+  std::vector<std::string> out(args.begin(), at + 1);
+  out.insert(out.end(), rest.begin(), rest.end());
+  out.push_back("--");
+  out.insert(out.end(), words.begin(), words.end());
+  out.insert(out.end(), separator + 1, args.end());
+  args = std::move(out);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +106,7 @@ int main(int argc, char** argv) {
 
   set_command_line(argv);
   std::vector<std::string> args = with_default_subcommand(argc, argv);
+  query_words_after_separator(args, app);
   if (args.empty()) {
     std::cerr << app.help();
     return kExitError;

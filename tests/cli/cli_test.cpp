@@ -136,6 +136,16 @@ TEST_CASE("an unquoted -word says how to exclude it, -- and quotes both work", "
   const auto d = nlohmann::json::parse(dashes.out);
   CHECK(q["total"] == d["total"]);
   CHECK(q["total"].get<int>() < nlohmann::json::parse(all.out)["total"].get<int>());
+  // `--` after some words, with options and their values on either side.
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--db", db, "--json", "police", "--", "-ring"},
+           {"--db", db, "police", "--json", "--sort", "date", "--", "-ring"},
+           {"police", "--db", db, "-n", "10", "--json", "--", "-ring"},
+           {"search", "--json", "police", "--limit=10", "--db", db, "--", "-ring"}}) {
+    Output late = run(args);
+    REQUIRE(late.status == 0);
+    CHECK(nlohmann::json::parse(late.out)["total"] == q["total"]);
+  }
 }
 
 TEST_CASE("index exits 1 when some files had errors, and says which", "[cli]") {
