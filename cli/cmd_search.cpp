@@ -17,6 +17,7 @@ struct SearchCommand {
   SearchRequest request;
   std::string sort;
   std::string format;  // --format; empty: text, or json with --json
+  bool null = false;   // -0: ids and paths end with NUL
   int min_importance = 0;
 };
 
@@ -35,6 +36,8 @@ int run(SearchCommand& cmd, const GlobalOptions& global) {
   std::string format = cmd.format.empty() ? (global.json ? "json" : "text") : cmd.format;
   if (global.json && format != "json")
     throw Error(ErrorKind::kUsage, "--json conflicts with --format " + format);
+  if (cmd.null && format != "ids" && format != "paths")
+    throw Error(ErrorKind::kUsage, "-0/--null goes with --format ids or --format paths");
   Searcher searcher(resolve_db(global));
   SearchResult result = searcher.search(request);
   if (format == "json") {
@@ -42,9 +45,9 @@ int run(SearchCommand& cmd, const GlobalOptions& global) {
   } else if (format == "ndjson") {
     print_search_ndjson(result, std::cout);
   } else if (format == "ids") {
-    print_search_ids(result, std::cout);
+    print_search_ids(result, std::cout, cmd.null ? '\0' : '\n');
   } else if (format == "paths") {
-    print_search_paths(result, std::cout);
+    print_search_paths(result, std::cout, cmd.null ? '\0' : '\n');
   } else if (format == "csv") {
     print_search_csv(result, std::cout);
   } else {
@@ -91,6 +94,9 @@ void register_search(CLI::App& app, GlobalOptions& global, int* exit_code) {
                   "Output: text, json, ndjson (one hit per line), ids or paths (one "
                   "per line), csv (default: text; --json means json)")
       ->check(CLI::IsMember({"text", "json", "ndjson", "ids", "paths", "csv"}));
+  sub->add_flag("-0,--null", cmd->null,
+                "With --format ids or paths: end each with a NUL byte, not a newline "
+                "(for xargs -0; file names may hold newlines)");
   sub->add_option("--facet-limit", cmd->request.facet_limit,
                   "Values shown per facet (default: 10; 0 hides facets)")
       ->check(whole_number(0, 100000));

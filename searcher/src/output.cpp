@@ -311,12 +311,12 @@ void print_search_ndjson(const SearchResult& result, std::ostream& out) {
   for (const auto& hit : result.hits) out << dump_json(hit_to_json(hit)) << "\n";
 }
 
-void print_search_ids(const SearchResult& result, std::ostream& out) {
-  for (const auto& hit : result.hits) out << hit.id << "\n";
+void print_search_ids(const SearchResult& result, std::ostream& out, char end) {
+  for (const auto& hit : result.hits) out << hit.id << end;
 }
 
-void print_search_paths(const SearchResult& result, std::ostream& out) {
-  for (const auto& hit : result.hits) out << hit.file << "\n";
+void print_search_paths(const SearchResult& result, std::ostream& out, char end) {
+  for (const auto& hit : result.hits) out << hit.file << end;
 }
 
 void print_search_csv(const SearchResult& result, std::ostream& out) {

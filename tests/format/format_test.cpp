@@ -251,3 +251,23 @@ TEST_CASE("search --format paths prints a file name that is not UTF-8 byte for b
       run({"--db", db, "search", "quokka", "--json", "--sort", "date"}).out);
   CHECK(json["hits"][0]["path"] == (dir / "tl").string() + "/caf\xef\xbf\xbd.md");
 }
+
+TEST_CASE("search -0 ends ids and paths with NUL, so a newline in a name is safe", "[format]") {
+  TempDir dir;
+  const std::string odd = "two\nlines.md";
+  tlsearch::test::write_file(dir / "tl" / odd,
+                             "---\nid: odd\ntitle: Odd name\ndate: 2024-01-01\n---\nwombat\n");
+  tlsearch::test::write_file(dir / "tl" / "plain.md",
+                             "---\nid: plain\ntitle: Plain\ndate: 2024-01-02\n---\nwombat\n");
+  std::string db = (dir / "db").string();
+  REQUIRE(run({"--db", db, "index", "-q", (dir / "tl").string()}).status == 0);
+  Output paths = run({"--db", db, "search", "wombat", "--format", "paths", "-0", "--sort", "date"});
+  REQUIRE(paths.status == 0);
+  CHECK(paths.out == (dir / "tl" / odd).string() + '\0' + (dir / "tl" / "plain.md").string() + '\0');
+  Output ids = run({"--db", db, "search", "wombat", "--format", "ids", "--null", "--sort", "date"});
+  CHECK(ids.out == std::string("odd\0plain\0", 10));
+  // Other formats have records of their own: -0 there is a usage error.
+  Output text = run({"--db", db, "search", "wombat", "-0"});
+  CHECK(text.status == 2);
+  CHECK(text.err.find("--format ids or --format paths") != std::string::npos);
+}

@@ -55,9 +55,11 @@ void print_stats(const IndexStats& stats, std::ostream& out,
 // Formats for scripts (docs/json.md), all in rank order, hits only:
 // ndjson: one hit_to_json() object per line, nothing else (no summary line).
 void print_search_ndjson(const SearchResult& result, std::ostream& out);
-// ids / paths: one hit id, or one absolute file path, per line (like grep -l).
-void print_search_ids(const SearchResult& result, std::ostream& out);
-void print_search_paths(const SearchResult& result, std::ostream& out);
+// ids / paths: one hit id, or one absolute file path, per line (like grep -l);
+// `end` '\0' ends each with a NUL instead, for names holding a newline
+// (`xargs -0`, like find -print0).
+void print_search_ids(const SearchResult& result, std::ostream& out, char end = '\n');
+void print_search_paths(const SearchResult& result, std::ostream& out, char end = '\n');
 // csv: RFC 4180 (CRLF line ends, fields quoted when they hold `,` `"` CR or
 // LF), header row `id,title,date,importance,path,score,lanes,actors,tags`;
 // importance empty when unknown; lanes, actors and tags joined with "; ".
