@@ -930,7 +930,8 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     // An index written by another version of the schema is rebuilt from
     // the files, in a new generation (readers keep the old one until then).
     const bool outdated = !schema_is_current(*db, db_path);
-    std::unordered_map<std::string, Indexed> indexed;
+    std::unordered_map<std::string, Indexed> indexed = load_indexed(*db);
+    report_missing_inputs(walk, indexed, run, summary);
     if (outdated) {
       Diagnostic d;
       d.severity = Severity::kWarning;
@@ -940,10 +941,28 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
                   "; rebuilding it from the files for schema " +
                   std::to_string(schema::kSchemaVersion);
       run.report(d);
-    } else {
-      indexed = load_indexed(*db);
+      // Nothing of the old schema is kept: the events of folders this run
+      // does not name are read again from their files too (the new index
+      // holds them as before); those whose file is gone are dropped.
+      std::set<std::string> walked;
+      for (const auto& candidate : walk.candidates) walked.insert(candidate.path);
+      for (const auto& [path, entry] : indexed) {
+        if (walked.count(path) || under_roots(path, walk)) continue;
+        struct stat st;
+        if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && event_format_for(path)) {
+          FileStamp stamp;
+          stamp.size = static_cast<std::uintmax_t>(st.st_size);
+          stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                           st.st_mtim.tv_nsec;
+          walk.candidates.push_back({path, stamp});
+        } else {
+          ++summary.removed;
+        }
+      }
+      std::sort(walk.candidates.begin(), walk.candidates.end(),
+                [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+      indexed.clear();  // re-read, not copied: every document is new
     }
-    report_missing_inputs(walk, indexed, run, summary);
 
     for (const auto& problem : walk.problems) run.report(problem);
     summary.errors += walk.problems.size();

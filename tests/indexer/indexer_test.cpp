@@ -220,6 +220,31 @@ TEST_CASE("an index of an older schema is rebuilt from the files", "[indexer][sc
   CHECK(index(dir / "db", {dir / "tl"}).summary.unchanged == 2);
 }
 
+TEST_CASE("a schema rebuild keeps the events of folders the run does not name",
+          "[indexer][schema]") {
+  TempDir dir;
+  write_file(dir / "one/a.md", simple("a", "Alpha event"));
+  write_file(dir / "two/b.md", simple("b", "Beta event", "Requests were filed."));
+  write_file(dir / "two/c.md", simple("c", "Gamma event"));
+  index(dir / "db", {dir / "one"});
+  index(dir / "db", {dir / "two"});
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_OPEN);
+    db.set_metadata(schema::kMetaSchemaVersion, "1");
+    db.commit();
+  }
+  std::filesystem::remove(dir / "two/c.md");  // gone: dropped, not carried over
+  Run again = index(dir / "db", {dir / "one"});
+  CHECK(again.summary.documents == 2);
+  CHECK(again.summary.removed == 1);
+  Searcher s(dir / "db");
+  CHECK(count(s, "id:b") == 1);
+  CHECK(count(s, "request") == 1);  // read again from its file, in the new schema
+  CHECK(count(s, "id:c") == 0);
+  // And they are still the other folder's: its own run finds them unchanged.
+  CHECK(index(dir / "db", {dir / "two"}).summary.unchanged == 1);
+}
+
 TEST_CASE("indexing one folder leaves another folder's events alone", "[indexer][incremental]") {
   TempDir dir;
   write_file(dir / "x/a.md", simple("a", "Alpha event"));
