@@ -348,6 +348,23 @@ const char* const kStopwords[] = {
     "from", "in",   "is",  "it",  "of",   "on",   "or",   "that", "the",
     "to",   "was",  "were", "with"};
 
+}  // namespace
+
+bool is_stopword_stem(std::string_view stem) {
+  static const std::unordered_set<std::string> stems = [] {
+    std::unordered_set<std::string> out;
+    Xapian::Stem english("english");
+    for (const char* word : kStopwords) {
+      out.insert(word);
+      out.insert(english(word));
+    }
+    return out;
+  }();
+  return stems.count(std::string(stem)) > 0;
+}
+
+namespace {
+
 void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
                const FieldProblem& field_problem, const FieldNotes& field_notes) {
   qp.set_database(db);

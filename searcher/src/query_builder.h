@@ -47,6 +47,10 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
 // the words, whatever the filters.
 std::optional<std::string> words_without_filters(const std::string& text);
 
+// Whether `stem` is one of the query parser's stopwords (`the`, `and`...),
+// as indexed: snippets do not mark them.
+bool is_stopword_stem(std::string_view stem);
+
 // A corrected version of `text` from the spelling dictionary, or "".
 std::string spelling_suggestion(const std::string& text,
                                 const Xapian::Database& db);

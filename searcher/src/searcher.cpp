@@ -351,7 +351,11 @@ void collect_highlight_terms(const Xapian::Query& query, std::set<std::string>& 
       if (term.empty() || term[0] != 'Z') return;
       std::size_t start = 1;
       while (start < term.size() && term[start] >= 'A' && term[start] <= 'Z') ++start;
-      if (start < term.size()) out.insert("Z" + term.substr(start));
+      // Stopwords are searched only inside phrases (and the phrase boost
+      // holds every word of the query): marked, they would light up every
+      // `the` and `and` of a passage.
+      if (start < term.size() && !is_stopword_stem(std::string_view(term).substr(start)))
+        out.insert("Z" + term.substr(start));
       return;
     }
     case Xapian::Query::OP_AND_NOT:

@@ -648,6 +648,14 @@ TEST_CASE("snippets mark the words of phrases, hyphenated words and fields",
   CHECK(marked("title:camera").find("<mark>camera</mark>") != std::string::npos);
   CHECK(marked("body NEAR camera").find("<mark>body</mark> <mark>camera</mark>") !=
         std::string::npos);
+  // Stopwords and operators are not marked (the phrase boost holds them).
+  for (const char* q : {"the body camera", "body AND camera", "\"the body camera\""}) {
+    INFO(q);
+    const std::string snippet = marked(q);
+    CHECK(snippet.find("<mark>body</mark>") != std::string::npos);
+    CHECK(snippet.find("<mark>the</mark>") == std::string::npos);
+    CHECK(snippet.find("<mark>and</mark>") == std::string::npos);
+  }
   // An excluded word is not marked, even when it is in the passage.
   const std::string excluded = marked("raid -title:officers");
   CHECK(excluded.find("<mark>raid</mark>") != std::string::npos);
