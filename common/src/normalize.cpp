@@ -231,6 +231,11 @@ std::string sanitize_utf8(std::string_view text, bool* replaced) {
 }
 
 std::string display_label(std::string_view raw) {
+  std::string visible;
+  if (!is_ascii(raw)) {
+    visible = drop_invisibles(raw, false);  // shown as it looks: no space
+    raw = visible;
+  }
   std::vector<char32_t> cps;
   cps.reserve(raw.size());
   std::size_t pos = 0;
@@ -307,10 +312,12 @@ std::string display_label(std::string_view raw) {
 std::string facet_key(std::string_view raw) {
   // In compatibility form (NFKC) first, so that full-width and other
   // presentation forms of `-`, `_`, `&` and spaces fold as those do.
+  // Invisible characters as the text is read (`sur<soft hyphen>veillance`
+  // is `surveillance`).
   std::string storage;
   if (!is_ascii(raw)) {
     storage = utf8proc_apply(
-        raw, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+        drop_invisibles(raw), static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
     raw = storage;
   }
   std::string out;
@@ -431,7 +438,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return last[b.size()];
 }
 
-std::string drop_invisibles(std::string_view text) {
+std::string drop_invisibles(std::string_view text, bool space_for_zwsp) {
   std::string out;
   std::size_t copied = 0;  // text[copied, i) is still to copy
   auto skip = [&](std::size_t i, std::size_t length, const char* instead) {
@@ -448,7 +455,7 @@ std::string drop_invisibles(std::string_view text) {
     if (c == 0xC2 && byte(i + 1) == 0xAD) {
       skip(i, 2, "");  // U+00AD soft hyphen
     } else if (c == 0xE2 && byte(i + 1) == 0x80 && byte(i + 2) == 0x8B) {
-      skip(i, 3, " ");  // U+200B zero-width space: a word break
+      skip(i, 3, space_for_zwsp ? " " : "");  // U+200B zero-width space: a word break
     } else if (c == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) == 0x8C || byte(i + 2) == 0x8D)) {
       skip(i, 3, "");  // U+200C, U+200D zero-width (non-)joiners
     } else if (c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0xA0) {

@@ -29,8 +29,12 @@ class FacetFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& value) override {
     // `tag:police*`: every value starting so (`police`, `police state`).
     if (value.size() > 1 && value.back() == '*') {
-      const std::string key = facet_key(value.substr(0, value.size() - 1));
+      const std::string start = value.substr(0, value.size() - 1);
+      std::string key = facet_key(start);
       if (key.empty()) return Xapian::Query::MatchNothing;
+      // `police-*`: values with a word after `police`, not `police` itself
+      // (a separator folds to a space, and a key's last one is trimmed).
+      if (std::strchr(" -_/", start.back()) != nullptr) key += ' ';
       return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix_ + key, kMaxWildcardExpansion,
                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     }

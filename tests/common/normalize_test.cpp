@@ -264,3 +264,11 @@ TEST_CASE("drop_invisibles drops what is not seen and splits at a zero-width spa
   // Other characters of the same lead bytes stay.
   CHECK(drop_invisibles("\u00e9\u2014\ufe30\u2061") == "\u00e9\u2014\ufe30\u2061");
 }
+
+TEST_CASE("facet keys and labels read invisible characters as the text shows", "[normalize]") {
+  CHECK(tlsearch::facet_key("sur\u00adveillance") == "surveillance");
+  CHECK(tlsearch::facet_key("police\u200b-state") == tlsearch::facet_key("police-state"));
+  CHECK(tlsearch::display_label("police\u200b-state") == "police-state");
+  CHECK(tlsearch::display_label("\u26a0\ufe0f Alert") == "\u26a0 Alert");
+  CHECK(tlsearch::drop_invisibles("a\u200bb", false) == "ab");
+}

@@ -711,6 +711,9 @@ TEST_CASE("wildcards: filter values by their start, and notices where none can w
   };
   using V = std::vector<std::string>;
   CHECK(ids("tag:police*") == V{"a", "b"});
+  // A separator before the `*` asks for a word after it: not `police` alone.
+  CHECK(ids("tag:police-*") == V{"a"});
+  CHECK(ids("tag:\"police *\"") == V{"a"});
   CHECK(ids("tag:polic*") == V{"a", "b", "c"});
   CHECK(ids("lane:judicial*") == V{"a", "b"});
   CHECK(ids("lane:\"judicial c*\"") == V{"a"});

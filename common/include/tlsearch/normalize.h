@@ -53,9 +53,10 @@ std::string fold_case(std::string_view text);
 // `text` without the invisible characters that would split or glue words
 // unseen: variation selectors (the U+FE0F after an emoji), zero-width
 // joiners, word joiners, soft hyphens and stray BOMs are dropped; a
-// zero-width space becomes a space (it separates words). Applied to text
+// zero-width space becomes a space (it separates words), or nothing with
+// `space_for_zwsp` false (labels, shown as they look). Applied to text
 // before it is indexed and to queries, so both read the same words.
-std::string drop_invisibles(std::string_view text);
+std::string drop_invisibles(std::string_view text, bool space_for_zwsp = true);
 
 // The edit distance between `a` and `b`, in bytes (insertions, deletions,
 // substitutions and swaps of neighbours): how a mistyped
