@@ -847,6 +847,15 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   // Invisible characters read as the indexer reads them: `❤️` is no
   // search for its variation selector, a zero-width space splits words.
   std::string clean = drop_invisibles(sanitize_utf8(text));
+  if (clean.find_first_not_of(" \t\r\n") == std::string::npos &&
+      text.find_first_not_of(" \t\r\n") != std::string::npos) {
+    // Only invisible characters (a lone U+FE0F): something was asked, and
+    // it holds nothing to search, unlike an empty query, which browses.
+    parsed.empty = false;
+    parsed.query = Xapian::Query::MatchNothing;
+    parsed.notices.push_back("the query has no searchable words");
+    return parsed;
+  }
   if (clean.find_first_not_of(" \t\r\n") == std::string::npos) {
     parsed.query = match_all();
     return parsed;
@@ -1073,14 +1082,16 @@ std::string spelling_suggestion(const std::string& text,
     if (suggestion.empty() || suggestion == lower) {
       out += word;
     } else {
-      // In the case it was typed: `Analitica` gives `Analytica`, `PALANTRI`
-      // `PALANTIR`.
+      // In the case it was typed: `Analitica` gives `Analytica`.
       auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
       auto lower_ascii_letter = [](char ch) { return ch >= 'a' && ch <= 'z'; };
       const bool all_caps = std::none_of(word.begin(), word.end(), lower_ascii_letter) &&
                             std::count_if(word.begin(), word.end(), upper) > 1;
+      // Letter by letter where the word had a capital (`McConell` gives
+      // `McConnell`, `O'Rouke` `O'Rourke`), every letter when all were.
       for (std::size_t k = 0; k < suggestion.size(); ++k)
-        if ((all_caps || k == 0) && upper(word[0]) && lower_ascii_letter(suggestion[k]))
+        if ((all_caps || (k < word.size() && upper(word[k]))) &&
+            lower_ascii_letter(suggestion[k]))
           suggestion[k] = static_cast<char>(suggestion[k] - 'a' + 'A');
       out += suggestion;
       changed = true;

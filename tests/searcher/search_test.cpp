@@ -677,8 +677,9 @@ TEST_CASE("invisible characters neither make words nor glue them", "[search][tex
   CHECK(ids("frugalmate") == emoji);
   CHECK(ids("zorblat\u200bquintex") == emoji);
   CHECK(ids("fru\u00adgalmate") == emoji);
-  // An emoji's variation selector is no word: it finds nothing, and says so.
-  for (const char* q : {"\u2764\ufe0f", "\u26a0\ufe0f"}) {
+  // An emoji's variation selector is no word: it finds nothing, and says so,
+  // alone too (it is no empty query, which would browse every event).
+  for (const char* q : {"\u2764\ufe0f", "\u26a0\ufe0f", "\ufe0f", "\u200b"}) {
     const auto r = s.search(query(q));
     CHECK(r.total == 0);
     REQUIRE(!r.notices.empty());
@@ -744,6 +745,7 @@ TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") 
   // In the case it was typed.
   CHECK(t.searcher().search(query("Wiretpa")).suggestion == "Wiretap");
   CHECK(t.searcher().search(query("WIRETPA")).suggestion == "WIRETAP");
+  CHECK(t.searcher().search(query("WireTpa")).suggestion == "WireTap");
   // A word with digits is a code or a name (H1B, wiretap2), not a slip.
   CHECK(t.searcher().search(query("wiretap2")).suggestion.empty());
 }
