@@ -1104,7 +1104,8 @@ ParseResult parse_markdown(std::string_view text, Reporter& reporter,
         if (const std::string_view meant = near_known_key(key); !meant.empty()) {
           Value key_at;
           converter.set_position(pair.first.Mark(), &key_at);
-          reporter.warn(key_at, "unknown key '" + sanitize_utf8(key) + "' (did you mean '" +
+          reporter.warn(key_at, "unknown key '" + sanitize_utf8(trim_copy(pair.first.Scalar())) +
+                                    "' (did you mean '" +
                                     std::string(meant) + "'?); ignored");
         }
         continue;
@@ -1265,7 +1266,7 @@ ParseResult parse_json(std::string_view text, std::size_t bom,
     if (is_known_key(lower, true))
       fields.emplace_back(std::move(lower), std::move(value));
     else if (const std::string_view meant = near_known_key(lower); !meant.empty())
-      slips.push_back("unknown key '" + sanitize_utf8(lower) + "' (did you mean '" +
+      slips.push_back("unknown key '" + sanitize_utf8(trim_copy(key)) + "' (did you mean '" +
                       std::string(meant) + "'?); ignored");
   }
   // An event has an id, a title or a date. A timeline kept inside a web

@@ -419,6 +419,14 @@ constexpr std::uintmax_t kFlushBytes = 2u << 20;
 // commit, reading it back through the B-tree first; at 1M events that was
 // 926 s of system time in a 31-minute run. Xapian's advice for bulk loads.
 constexpr std::size_t kDocsPerPart = 20000;
+
+// A run changing most files rebuilds (below), but not a small one: on a
+// timeline of three files, two skipped ones (a README, a package.json) are
+// read again at every run, as they are never indexed, and rebuilt the index
+// each time, a new revision with nothing changed. Below these, one
+// transaction holds the changes easily.
+constexpr std::size_t kMinRebuildFiles = 200;
+constexpr std::uintmax_t kMinRebuildBytes = 1u << 20;
 // Distinct spelling words a rebuild's thread may hold before adding them to
 // its shard early: about 100 bytes each here, and some 700 more in Xapian
 // until the commit (a set entry per fragment of the word). Real corpora
@@ -856,8 +864,11 @@ void report_missing_inputs(const Walk& walk,
     if (!held) unknown.push_back(i);
   }
   if (unknown.empty()) return;
-  if (unknown.size() == walk.inputs)
-    throw Error(ErrorKind::kIo, walk.missing_as_given[unknown[0]] + ": no such file or folder");
+  if (unknown.size() == walk.inputs) {
+    std::string names;
+    for (std::size_t i : unknown) names += (names.empty() ? "" : ", ") + walk.missing_as_given[i];
+    throw Error(ErrorKind::kIo, names + ": no such file or folder");
+  }
   for (std::size_t i : unknown) {
     run.report(file_error(walk.missing_as_given[i], "no such file or folder"));
     ++summary.errors;
@@ -876,8 +887,11 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
   Walk walk = walk_inputs(inputs, options.db_path);
   // Nothing to index and no index to remove deleted events from: not even
   // an empty index is made.
-  if (walk.missing.size() == walk.inputs && !fs::exists(options.db_path))
-    throw Error(ErrorKind::kIo, walk.missing_as_given[0] + ": no such file or folder");
+  if (walk.missing.size() == walk.inputs && !fs::exists(options.db_path)) {
+    std::string names;
+    for (const auto& name : walk.missing_as_given) names += (names.empty() ? "" : ", ") + name;
+    throw Error(ErrorKind::kIo, names + ": no such file or folder");
+  }
 
   const std::string db_path = options.db_path.string();
   std::optional<Xapian::WritableDatabase> db;
@@ -998,8 +1012,9 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     for (const Candidate* c : changed) changed_bytes += c->stamp.size;
     if (outdated || (!changed.empty() &&
                      (options.force || indexed.empty() ||
-                      changed.size() * 2 > walk.candidates.size() ||
-                      changed_bytes * 2 > all_bytes))) {
+                      (changed.size() >= kMinRebuildFiles &&
+                       changed.size() * 2 > walk.candidates.size()) ||
+                      (changed_bytes >= kMinRebuildBytes && changed_bytes * 2 > all_bytes)))) {
       std::vector<bool> is_changed(walk.candidates.size(), false);
       for (const Candidate* c : changed)
         is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;

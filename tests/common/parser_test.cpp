@@ -1229,7 +1229,7 @@ TEST_CASE("lanes, actor, tag and source are read, near misses of known keys warn
                                "coverage: wide\ncategory: c\n---\n");
   CHECK(any_contains(warnings(slips), "unknown key 'actros' (did you mean 'actors'?)"));
   CHECK(any_contains(warnings(slips), "unknown key 'importnace' (did you mean 'importance'?)"));
-  CHECK(any_contains(warnings(slips), "unknown key 'titel' (did you mean 'title'?)"));
+  CHECK(any_contains(warnings(slips), "unknown key 'Titel' (did you mean 'title'?)"));
   CHECK(warnings(slips).size() == 3);  // other keys of their own stay quiet
   CHECK(any_contains(warnings(json(R"({"title": "T", "tagz": ["a"]})")),
                      "unknown key 'tagz' (did you mean 'tags'?)"));

@@ -108,7 +108,9 @@ TEST_CASE("a hostile corpus is indexed file by file, never stopping the run",
   write_file(c / "long-line.md",
              event("Long line", "firstword " + repeat("filler ", 400000) + "\n"));
   write_file(c / "nul.md", std::string(100000, '\0'));
-  write_file(c / "invalid-utf8.md", "---\ntitle: caf\xE9 \xFF\xFE ok\n---\nbody \xC3\x28\n");
+  write_file(c / "invalid-utf8.md", "---\ntitle: caf\xE9 \xFF\xFE ok\n---\nbody \xC3\x28 \xC3\xA9\n");
+  // No valid UTF-8 above ASCII at all: Latin-1 (Windows-1252).
+  write_file(c / "latin1.md", "---\ntitle: Jos\xE9 \x93quoted\x94\n---\nbody\n");
   write_file(c / "bom.md", "\xEF\xBB\xBF" + event("With a BOM"));
   write_file(c / "crlf.md", "---\r\ntitle: CRLF entry\r\n---\r\nbody\r\n");
   // Markdown that is pathological for cmark-gfm 0.29.0.gfm.6.
@@ -180,6 +182,7 @@ TEST_CASE("a hostile corpus is indexed file by file, never stopping the run",
   CHECK(has(m["long-line.md"], "only its first 1048576 bytes are indexed"));
   CHECK(has(m["nul.md"], "warning: invalid UTF-8 or NUL bytes were replaced"));
   CHECK(has(m["invalid-utf8.md"], "warning: invalid UTF-8 or NUL bytes were replaced"));
+  CHECK(has(m["latin1.md"], "warning: the file is not UTF-8: read as Windows-1252"));
   CHECK(has(m["deep-quotes.md"], "nests quotes or lists deeper than 64 levels"));
   CHECK(has(m["deep-lists.md"], "nests quotes or lists deeper than 64 levels"));
   CHECK(has(m["wide-table.md"], "more than 256 table cells"));
@@ -211,7 +214,8 @@ TEST_CASE("a hostile corpus is indexed file by file, never stopping the run",
       "Brackets in the body", "CRLF entry", "Deep lists", "Deep quotes",
       "Good entry", "Inside a folder named .md", "JSON typed wrong", "Long line",
       "Tall table", "Typed wrong", "Wide table", "With a BOM",
-      "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD ok", "empty-title"};
+      "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD ok", "empty-title",
+      "Jos\u00e9 \u201cquoted\u201d"};
   if (can_read_000) expected.push_back("Unreadable");
   std::sort(expected.begin(), expected.end());
   CHECK(indexed_titles(db) == expected);

@@ -690,3 +690,20 @@ TEST_CASE("any run removes what a killed rebuild left in the index folder",
   Searcher s(dir / "db");
   CHECK(count(s, "alpha") == 1);
 }
+
+TEST_CASE("skipped files do not make a small timeline rebuild at every run",
+          "[indexer][stats]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  write_file(dir / "tl/package.json", "{\"name\": \"site\"}");  // skipped: read every run
+  write_file(dir / "tl/t.md", "+++\ntitle = \"T\"\n+++\n");      // skipped, with a warning
+  index(dir / "db", {dir / "tl"});
+  Searcher s(dir / "db");
+  const std::string first = s.stats().revision;
+  for (int run = 0; run < 2; ++run) {
+    const Run again = index(dir / "db", {dir / "tl"});
+    CHECK(again.summary.unchanged == 1);
+    CHECK(again.summary.skipped == 2);
+  }
+  CHECK(s.stats().revision == first);  // nothing changed: no new generation
+}
