@@ -2,6 +2,7 @@
 // `tlsearch QUERY...` searches; `tlsearch index|search|show|stats ...` are
 // the subcommands. Everything here is glue over the libraries.
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <cstring>
 #include <iostream>
@@ -13,6 +14,7 @@
 
 #include "cli_common.h"
 #include "tlsearch/error.h"
+#include "tlsearch/normalize.h"
 
 #ifndef TLSEARCH_VERSION
 #define TLSEARCH_VERSION "0.0.0"
@@ -107,6 +109,19 @@ int main(int argc, char** argv) {
   set_command_line(argv);
   std::vector<std::string> args = with_default_subcommand(argc, argv);
   query_words_after_separator(args, app);
+  // `index --wait-lock 30 FOLDER`: the option's value is optional, so CLI11
+  // took 30 for a folder to index. A number that names no file is the
+  // number of seconds, as in `--wait-lock=30`.
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    const std::string& next = args[i + 1];
+    std::error_code ec;
+    if (args[i] == "--wait-lock" && !next.empty() &&
+        next.find_first_not_of("0123456789") == std::string::npos &&
+        !std::filesystem::exists(next, ec)) {
+      args[i] += "=" + next;
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
   if (args.empty()) {
     std::cerr << app.help();
     return kExitError;
@@ -117,9 +132,21 @@ int main(int argc, char** argv) {
   } catch (const CLI::ExtrasError& e) {
     app.exit(e);
     // `tlsearch footage -ring`: the shell passes -ring as an option.
+    // `--police` too, unless it is a slip of an option's name (`--limt`).
+    auto near_option = [&](const std::string& a) {
+      const std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos
+                                                                              : a.find('=') - 2);
+      for (const CLI::App* owner : {static_cast<const CLI::App*>(&app),
+                                    static_cast<const CLI::App*>(app.get_subcommand("search"))})
+        for (const CLI::Option* option : owner->get_options())
+          for (const std::string& known : option->get_lnames())
+            if (tlsearch::edit_distance(name, known) <= 2) return true;
+      return false;
+    };
     if (std::find(args.begin(), args.end(), "search") != args.end()) {
       for (const std::string& a : args) {
-        if (a.size() < 3 || a[0] != '-' || a[1] == '-') continue;
+        if (a.size() < 3 || a[0] != '-' || (a[1] == '-' && (a.size() < 4 || near_option(a))))
+          continue;
         if (a[1] == 'n' && std::isdigit(static_cast<unsigned char>(a[2]))) continue;  // -n5
         std::cerr << "To exclude a word (" << a
                   << "), quote the whole query: tlsearch 'WORDS " << a

@@ -122,10 +122,14 @@ TEST_CASE("an unquoted -word says how to exclude it, -- and quotes both work", "
   CHECK(unquoted.status == 2);
   CHECK(unquoted.err.find("-ring") != std::string::npos);
   CHECK(unquoted.err.find("quote the whole query") != std::string::npos);
-  // A mistyped long option gets CLI11's message alone.
+  // A mistyped long option gets CLI11's message alone; a word after two
+  // dashes gets the hint.
   Output typo = run({"--db", db, "police", "--limt", "3"});
   CHECK(typo.status == 2);
   CHECK(typo.err.find("exclude") == std::string::npos);
+  Output dashes_word = run({"--db", db, "police", "--ring"});
+  CHECK(dashes_word.status == 2);
+  CHECK(dashes_word.err.find("quote the whole query") != std::string::npos);
   Output quoted = run({"--db", db, "--json", "police -ring"});
   Output dashes = run({"--db", db, "--json", "--", "police", "-ring"});
   Output all = run({"--db", db, "--json", "police"});
@@ -301,4 +305,13 @@ TEST_CASE("regression: a control character in a file name is escaped in diagnost
   Output json = run({"--db", (dir / "db2").string(), "--json", "index", (dir / "tl").string()});
   auto path = nlohmann::json::parse(json.out)["diagnostics"][0]["path"].get<std::string>();
   CHECK(path.find("a\nb\x1b[2J.md") != std::string::npos);
+}
+
+TEST_CASE("index --wait-lock SECONDS with a space is the seconds, not a folder", "[cli]") {
+  TempDir dir;
+  tlsearch::test::write_file(dir / "tl/a.md", "---\nid: a\ntitle: A\n---\nx\n");
+  Output o = run({"--db", (dir / "db").string(), "index", "--wait-lock", "0",
+                  (dir / "tl").string()});
+  CHECK(o.status == 0);
+  CHECK(o.err.find("no such file") == std::string::npos);
 }
