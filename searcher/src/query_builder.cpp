@@ -796,6 +796,18 @@ std::string read_proximity(const std::string& text, std::vector<std::string>& no
     }
     i = to;
   }
+  // A NEAR or ADJ that ends the query joins nothing: Xapian searched it as
+  // the word "near". Dropped, with a notice.
+  const std::size_t end = out.find_last_not_of(" \t\r\n");
+  if (end != std::string::npos && !quoted) {
+    const std::size_t start = out.find_last_of(" \t\r\n(", end) + 1;  // npos + 1 == 0
+    const std::string last = out.substr(start, end + 1 - start);
+    const std::string name = last.substr(0, last.find('/'));
+    if ((name == "NEAR" || name == "ADJ") && start > 0) {
+      notices.push_back("'" + last + "' ends the query with no word after it: it was ignored");
+      out.erase(start);
+    }
+  }
   return out;
 }
 

@@ -242,6 +242,14 @@ TEST_CASE("excluded items alone, and excluded ranges, exclude", "[search][syntax
     CHECK(r.notices[0].find("the distance is a number of words from 1") != std::string::npos);
   }
   CHECK(s.search(query("police NEAR/2 footage")).notices.empty());
+  // One that ends the query joins nothing: ignored, not the word "near".
+  for (const char* q : {"police NEAR", "police ADJ/3"}) {
+    INFO(q);
+    const auto r = s.search(query(q));
+    CHECK(hit_ids(r) == ids("police"));
+    REQUIRE(r.notices.size() == 1);
+    CHECK(r.notices[0].find("ends the query with no word after it") != std::string::npos);
+  }
   // Two signs, as on a command line, are one: not the words "not footage".
   CHECK(total("--footage") == all - total("footage"));
   CHECK(ids("police --footage") == ids("police -footage"));
