@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "document_builder.h"
@@ -278,6 +279,44 @@ std::unordered_map<std::string, Indexed> load_indexed(const Xapian::Database& db
       indexed[path] = Indexed{it.get_docid(), stamp};
   }
   return indexed;
+}
+
+// A file a run skipped, remembered by its stamp (schema::kMetaSkipped).
+struct SkippedFile {
+  std::string path;
+  FileStamp stamp;
+  std::string reason;
+};
+
+std::unordered_map<std::string, SkippedFile> load_skipped(const Xapian::Database& db) {
+  std::unordered_map<std::string, SkippedFile> skipped;
+  const std::string text = db.get_metadata(schema::kMetaSkipped);
+  if (text.empty()) return skipped;
+  const auto list = nlohmann::json::parse(text, nullptr, false);
+  if (!list.is_array()) return skipped;  // damaged: the files are read again
+  for (const auto& item : list) {
+    if (!item.is_array() || item.size() != 4 || !item[0].is_string() ||
+        !item[1].is_number_unsigned() || !item[2].is_number_integer() || !item[3].is_string())
+      continue;
+    SkippedFile file{item[0].get<std::string>(), FileStamp{}, item[3].get<std::string>()};
+    file.stamp.size = item[1].get<std::uintmax_t>();
+    file.stamp.mtime_ns = item[2].get<std::int64_t>();
+    skipped.emplace(file.path, std::move(file));
+  }
+  return skipped;
+}
+
+std::string save_skipped(std::vector<SkippedFile> files) {
+  // In path order, so that an unchanged list is unchanged text (and no
+  // commit with nothing changed makes a new revision).
+  std::sort(files.begin(), files.end(),
+            [](const SkippedFile& a, const SkippedFile& b) { return a.path < b.path; });
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : files)
+    list.push_back({f.path, f.stamp.size, f.stamp.mtime_ns, f.reason});
+  // Paths are bytes, not always UTF-8: replaced, not refused (such a file
+  // is then read again at each run, as before).
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // The outcome of reading one changed file, prepared off the writer thread.
@@ -619,6 +658,8 @@ struct RunState {
   Walk& walk;
   const std::unordered_map<std::string, Indexed>& indexed;
   std::map<std::string, std::size_t>& skip_reasons;
+  // Skipped files to remember: those known before, and this run's.
+  std::vector<SkippedFile>& skipped;
 };
 
 // Builds a new generation from every candidate and swaps it in. Files are
@@ -757,12 +798,15 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
       case ParseStatus::kOk:
         ++(was_indexed ? state.summary.updated : state.summary.added);
         break;
-      case ParseStatus::kSkipped:
+      case ParseStatus::kSkipped: {
+        const std::string reason =
+            out.skip_reason.empty() ? std::string("not an event") : out.skip_reason;
         ++state.summary.skipped;
-        ++state.skip_reasons[out.skip_reason.empty() ? std::string("not an event")
-                                                     : out.skip_reason];
+        ++state.skip_reasons[reason];
+        state.skipped.push_back({candidate.path, candidate.stamp, reason});
         if (was_indexed) ++state.summary.removed;
         break;
+      }
       case ParseStatus::kError:
         ++state.summary.errors;
         if (out.diagnostics.empty())
@@ -824,6 +868,7 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
         kept.set_metadata(*it, live.get_metadata(*it));
     facets.save(kept);
     kept.set_metadata(schema::kMetaSchemaVersion, std::to_string(schema::kSchemaVersion));
+    kept.set_metadata(schema::kMetaSkipped, save_skipped(state.skipped));
     kept.commit();
   }
 
@@ -985,23 +1030,41 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       summary.skip_reasons.emplace_back(reason, count);
     }
 
-    // Unchanged files are recognised by their stamp alone, without reading.
+    // Unchanged files are recognised by their stamp alone, without reading:
+    // indexed ones, and those skipped before (a README, a package.json),
+    // which are otherwise read again at every run and counted as changed.
+    const auto skipped_before = outdated || options.force
+                                    ? std::unordered_map<std::string, SkippedFile>()
+                                    : load_skipped(*db);
+    std::vector<SkippedFile> skipped;  // to remember after this run
+    std::map<std::string, std::size_t> remembered_reasons;
     std::set<std::string> seen;
     std::vector<const Candidate*> changed;
     for (const auto& candidate : walk.candidates) {
       seen.insert(candidate.path);
       auto it = indexed.find(candidate.path);
-      if (!options.force && it != indexed.end() &&
-          it->second.stamp.size == candidate.stamp.size &&
-          it->second.stamp.mtime_ns == candidate.stamp.mtime_ns) {
+      auto was_skipped = skipped_before.find(candidate.path);
+      auto same = [&](const FileStamp& stamp) {
+        return stamp.size == candidate.stamp.size && stamp.mtime_ns == candidate.stamp.mtime_ns;
+      };
+      if (!options.force && it != indexed.end() && same(it->second.stamp)) {
         ++summary.unchanged;
+      } else if (it == indexed.end() && was_skipped != skipped_before.end() &&
+                 same(was_skipped->second.stamp)) {
+        ++summary.skipped;
+        ++remembered_reasons[was_skipped->second.reason];
+        skipped.push_back(was_skipped->second);
       } else {
         changed.push_back(&candidate);
       }
     }
+    // Other folders' skipped files are theirs to check.
+    for (const auto& [path, file] : skipped_before)
+      if (!seen.count(path) && !under_roots(path, walk)) skipped.push_back(file);
 
     std::map<std::string, std::size_t> skip_reasons(
         summary.skip_reasons.begin(), summary.skip_reasons.end());
+    for (const auto& [reason, count] : remembered_reasons) skip_reasons[reason] += count;
     // Most files changed (a first run, --force), by count or by bytes: build
     // a new generation beside the live one, in parallel and with bounded
     // memory, and swap it in. Otherwise update the live database in one
@@ -1018,7 +1081,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       std::vector<bool> is_changed(walk.candidates.size(), false);
       for (const Candidate* c : changed)
         is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;
-      RunState state{options, run, summary, walk, indexed, skip_reasons};
+      RunState state{options, run, summary, walk, indexed, skip_reasons, skipped};
       rebuild(state, *db, is_changed);
       summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
       summary.seconds = std::chrono::duration<double>(
@@ -1074,6 +1137,9 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
             ++skip_reasons[item.result.skip_reason.empty()
                                ? std::string("not an event")
                                : item.result.skip_reason];
+            skipped.push_back({candidate.path, candidate.stamp,
+                               item.result.skip_reason.empty() ? std::string("not an event")
+                                                               : item.result.skip_reason});
             if (was_indexed) {
               db->delete_document(old->second.docid);
               ++summary.removed;
@@ -1100,6 +1166,9 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     }
     check_duplicate_ids(*db, touched, run, summary);
     facets.save(*db);
+    const std::string skipped_text = save_skipped(skipped);
+    if (skipped_text != db->get_metadata(schema::kMetaSkipped))
+      db->set_metadata(schema::kMetaSkipped, skipped_text);
     db->commit_transaction();
     summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
     summary.documents = db->get_doccount();

@@ -707,3 +707,39 @@ TEST_CASE("skipped files do not make a small timeline rebuild at every run",
   }
   CHECK(s.stats().revision == first);  // nothing changed: no new generation
 }
+
+TEST_CASE("skipped files are known by their stamp, not read again at every run",
+          "[indexer][stats]") {
+  TempDir dir;
+  for (int i = 0; i < 20; ++i)
+    write_file(dir / "tl" / ("d" + std::to_string(i)) / "e.md",
+               simple("e" + std::to_string(i), "Event"));
+  for (int i = 0; i < 250; ++i)  // a README in every folder, and more
+    write_file(dir / "tl" / ("d" + std::to_string(i)) / "README.md", "# Notes\n");
+  // A large JSON that is no event (package-lock.json): over 1 MiB.
+  write_file(dir / "tl/package-lock.json",
+             "{\"name\": \"x\", \"pad\": \"" + std::string(1500000, 'a') + "\"}");
+  write_file(dir / "other/o.md", simple("o", "Other"));
+  write_file(dir / "other/README.md", "# Other notes\n");
+  index(dir / "db", {dir / "tl"});
+  index(dir / "db", {dir / "other"});
+  Searcher s(dir / "db");
+  const std::string first = s.stats().revision;
+  for (int run = 0; run < 2; ++run) {
+    const Run again = index(dir / "db", {dir / "tl"});
+    CHECK(again.summary.unchanged == 20);
+    CHECK(again.summary.skipped == 251);  // still counted, by their reasons
+    CHECK(again.summary.added + again.summary.updated + again.summary.removed == 0);
+  }
+  CHECK(s.stats().revision == first);
+  // The other folder's skipped file is still known to its own run.
+  CHECK(index(dir / "db", {dir / "other"}).summary.skipped == 1);
+  CHECK(s.stats().revision == first);
+  // A skipped file that gains front matter is read and indexed.
+  write_file(dir / "tl/d3/README.md", simple("readme", "Now an event"));
+  touch_later(dir / "tl/d3/README.md");
+  const Run changed = index(dir / "db", {dir / "tl"});
+  CHECK(changed.summary.added == 1);
+  CHECK(changed.summary.skipped == 250);
+  CHECK(count(s, "id:readme") == 1);
+}

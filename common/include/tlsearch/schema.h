@@ -17,6 +17,10 @@ namespace tlsearch::schema {
 // refuses an index written with another version.
 inline constexpr int kSchemaVersion = 7;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
+// Files a run skipped (no front matter, a JSON that is no event), as a JSON
+// array of [path, size, mtime_ns, reason]: the next run knows them by their
+// stamp, as it knows indexed files, instead of reading them again.
+inline constexpr const char* kMetaSkipped = "tlsearch.skipped";
 
 // The index folder (docs/schema.md, "Layout on disk"): a Xapian stub file
 // naming the live generation, a folder `gN`; the first run creates `g1`.
