@@ -990,6 +990,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     // the files, in a new generation (readers keep the old one until then).
     const bool outdated = !schema_is_current(*db, db_path);
     std::unordered_map<std::string, Indexed> indexed = load_indexed(*db);
+    std::set<std::string> old_paths;  // of an outdated index, for the summary
     report_missing_inputs(walk, indexed, run, summary);
     if (outdated) {
       Diagnostic d;
@@ -1020,6 +1021,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       }
       std::sort(walk.candidates.begin(), walk.candidates.end(),
                 [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+      for (const auto& entry : indexed) old_paths.insert(entry.first);
       indexed.clear();  // re-read, not copied: every document is new
     }
 
@@ -1083,6 +1085,14 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
         is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;
       RunState state{options, run, summary, walk, indexed, skip_reasons, skipped};
       rebuild(state, *db, is_changed);
+      if (outdated) {
+        // Every event was read again: counted against the old index, file
+        // by file (updated, added, or removed when gone or now skipped).
+        const auto now = load_indexed(Xapian::Database(db_path));
+        summary.added = summary.updated = summary.removed = 0;
+        for (const auto& entry : now) ++(old_paths.count(entry.first) ? summary.updated : summary.added);
+        for (const auto& path : old_paths) summary.removed += now.count(path) == 0;
+      }
       summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
       summary.seconds = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - started)

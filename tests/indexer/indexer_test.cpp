@@ -207,7 +207,8 @@ TEST_CASE("an index of an older schema is rebuilt from the files", "[indexer][sc
   CHECK_THROWS_AS(Searcher(dir / "db"), Error);
 
   Run again = index(dir / "db", {dir / "tl"});
-  CHECK(again.summary.added == 2);
+  CHECK(again.summary.updated == 2);  // every event read again
+  CHECK(again.summary.added == 0);
   CHECK(again.summary.unchanged == 0);
   CHECK(again.summary.documents == 2);
   REQUIRE(again.diagnostics.size() == 1);
@@ -224,6 +225,7 @@ TEST_CASE("a schema rebuild keeps the events of folders the run does not name",
           "[indexer][schema]") {
   TempDir dir;
   write_file(dir / "one/a.md", simple("a", "Alpha event"));
+  write_file(dir / "one/gone.md", simple("gone", "Deleted before the rebuild"));
   write_file(dir / "two/b.md", simple("b", "Beta event", "Requests were filed."));
   write_file(dir / "two/c.md", simple("c", "Gamma event"));
   index(dir / "db", {dir / "one"});
@@ -234,9 +236,11 @@ TEST_CASE("a schema rebuild keeps the events of folders the run does not name",
     db.commit();
   }
   std::filesystem::remove(dir / "two/c.md");  // gone: dropped, not carried over
+  std::filesystem::remove(dir / "one/gone.md");
   Run again = index(dir / "db", {dir / "one"});
   CHECK(again.summary.documents == 2);
-  CHECK(again.summary.removed == 1);
+  CHECK(again.summary.removed == 2);  // in the named folder and in the other
+  CHECK(again.summary.updated == 2);
   Searcher s(dir / "db");
   CHECK(count(s, "id:b") == 1);
   CHECK(count(s, "request") == 1);  // read again from its file, in the new schema
