@@ -139,8 +139,11 @@ int main(int argc, char** argv) {
       for (const CLI::App* owner : {static_cast<const CLI::App*>(&app),
                                     static_cast<const CLI::App*>(app.get_subcommand("search"))})
         for (const CLI::Option* option : owner->get_options())
-          for (const std::string& known : option->get_lnames())
-            if (tlsearch::edit_distance(name, known) <= 2) return true;
+          for (const std::string& known : option->get_lnames()) {
+            // Short names need a closer slip: --war is no --tag.
+            const std::size_t allowed = std::min(name.size(), known.size()) <= 4 ? 1 : 2;
+            if (tlsearch::edit_distance(name, known) <= allowed) return true;
+          }
       return false;
     };
     if (std::find(args.begin(), args.end(), "search") != args.end()) {

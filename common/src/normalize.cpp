@@ -476,4 +476,16 @@ std::string drop_invisibles(std::string_view text, bool space_for_zwsp) {
   return out;
 }
 
+std::string facet_key_prefix(std::string_view text) {
+  std::string key = facet_key(text);
+  if (key.empty()) return key;
+  // Whether the text's end folds to a separator: a probe letter after it
+  // is then a word of its own.
+  const std::string probe = facet_key(std::string(text) + "x");
+  if (probe.size() == key.size() + 2 && probe.compare(0, key.size(), key) == 0 &&
+      probe[key.size()] == ' ')
+    key += ' ';
+  return key;
+}
+
 }  // namespace tlsearch

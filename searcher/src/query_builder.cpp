@@ -23,24 +23,27 @@ namespace {
 
 // `lane:`, `tag:`, `status:`... : the value is normalised like the indexed
 // facet values, so `lane:"media capture & control"` finds every spelling.
+// One value of a facet as a filter, normalised like the indexed values;
+// `police*` stands for every value starting so (`police`, `police state`).
+// Shared by query fields (`tag:police*`) and options (`--tag 'police*'`).
+Xapian::Query facet_value_query(const std::string& prefix, const std::string& value) {
+  if (value.size() > 1 && value.back() == '*') {
+    // `police-*`: values with a word after `police`, not `police` itself.
+    const std::string key = facet_key_prefix(value.substr(0, value.size() - 1));
+    if (key.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + key, kMaxWildcardExpansion,
+                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  }
+  const std::string key = facet_key(value);
+  if (key.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(schema::boolean_term(prefix, key));
+}
+
 class FacetFieldProcessor : public Xapian::FieldProcessor {
  public:
   explicit FacetFieldProcessor(const char* prefix) : prefix_(prefix) {}
   Xapian::Query operator()(const std::string& value) override {
-    // `tag:police*`: every value starting so (`police`, `police state`).
-    if (value.size() > 1 && value.back() == '*') {
-      const std::string start = value.substr(0, value.size() - 1);
-      std::string key = facet_key(start);
-      if (key.empty()) return Xapian::Query::MatchNothing;
-      // `police-*`: values with a word after `police`, not `police` itself
-      // (a separator folds to a space, and a key's last one is trimmed).
-      if (std::strchr(" -_/", start.back()) != nullptr) key += ' ';
-      return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix_ + key, kMaxWildcardExpansion,
-                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    }
-    std::string key = facet_key(value);
-    if (key.empty()) return Xapian::Query::MatchNothing;
-    return Xapian::Query(schema::boolean_term(prefix_, key));
+    return facet_value_query(prefix_, value);
   }
 
  private:
@@ -1032,6 +1035,36 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   return parsed;
 }
 
+// The positions of `to` that the capital letters of `from` become, along a
+// shortest edit (Levenshtein, case ignored) from one to the other.
+static std::vector<std::size_t> capitals_along_edit(const std::string& from,
+                                                    const std::string& to) {
+  const std::size_t n = from.size(), m = to.size();
+  auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  };
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i)
+    for (std::size_t j = 1; j <= m; ++j)
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (same(from[i - 1], to[j - 1]) ? 0 : 1)});
+  std::vector<std::size_t> out;
+  std::size_t i = n, j = m;
+  while (i > 0 && j > 0) {
+    if (d[i][j] == d[i - 1][j - 1] + (same(from[i - 1], to[j - 1]) ? 0 : 1)) {
+      if (from[i - 1] >= 'A' && from[i - 1] <= 'Z') out.push_back(j - 1);
+      --i, --j;
+    } else if (d[i][j] == d[i - 1][j] + 1) {
+      --i;
+    } else {
+      --j;
+    }
+  }
+  return out;
+}
+
 std::string spelling_suggestion(const std::string& text,
                                 const Xapian::Database& db) {
   // Xapian's own correction (QueryParser::FLAG_SPELLING_CORRECTION) treats a
@@ -1100,11 +1133,16 @@ std::string spelling_suggestion(const std::string& text,
       const bool all_caps = std::none_of(word.begin(), word.end(), lower_ascii_letter) &&
                             std::count_if(word.begin(), word.end(), upper) > 1;
       // Letter by letter where the word had a capital (`McConell` gives
-      // `McConnell`, `O'Rouke` `O'Rourke`), every letter when all were.
-      for (std::size_t k = 0; k < suggestion.size(); ++k)
-        if ((all_caps || (k < word.size() && upper(word[k]))) &&
-            lower_ascii_letter(suggestion[k]))
-          suggestion[k] = static_cast<char>(suggestion[k] - 'a' + 'A');
+      // `McConnell`, `DSantis` `DeSantis`), along the edit that turns the
+      // word into the suggestion; every letter when all were capitals.
+      if (all_caps) {
+        for (char& ch : suggestion)
+          if (lower_ascii_letter(ch)) ch = static_cast<char>(ch - 'a' + 'A');
+      } else {
+        for (std::size_t k : capitals_along_edit(word, suggestion))
+          if (lower_ascii_letter(suggestion[k]))
+            suggestion[k] = static_cast<char>(suggestion[k] - 'a' + 'A');
+      }
       out += suggestion;
       changed = true;
     }
@@ -1179,9 +1217,9 @@ std::optional<Xapian::Query> facet_filter(schema::Facet facet,
                                        std::to_string(kMaxFilterValues) + ")");
   std::unordered_set<std::string> seen;
   for (const auto& value : values) {
-    std::string key = facet_key(value);
-    if (!key.empty() && seen.insert(key).second)
-      terms.emplace_back(schema::boolean_term(info.term_prefix, key));
+    if (!seen.insert(value).second) continue;
+    Xapian::Query one = facet_value_query(info.term_prefix, value);
+    if (one.get_type() != Xapian::Query::LEAF_MATCH_NOTHING) terms.push_back(std::move(one));
   }
   if (values.empty()) return std::nullopt;
   if (terms.empty()) return Xapian::Query::MatchNothing;

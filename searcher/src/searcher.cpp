@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <array>
 #include <memory>
@@ -218,13 +219,24 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   // quadratic time, and a value given twice was listed twice.
   std::vector<std::pair<std::string, std::string>> selected;  // key, as given
   std::unordered_set<std::string> selected_keys;
+  std::vector<std::string> selected_starts;  // `police*`: the values it selects
   if (selected_values)
     for (const auto& v : *selected_values) {
+      if (v.size() > 1 && v.back() == '*') {
+        std::string start = facet_key_prefix(v.substr(0, v.size() - 1));
+        if (!start.empty()) selected_starts.push_back(std::move(start));
+        continue;
+      }
       std::string key = facet_key(v);
       if (!key.empty() && selected_keys.insert(key).second)
         selected.emplace_back(std::move(key), display_label(v));
     }
-  auto is_selected = [&](const std::string& key) { return selected_keys.count(key) > 0; };
+  auto is_selected = [&](const std::string& key) {
+    if (selected_keys.count(key) > 0) return true;
+    for (const auto& start : selected_starts)
+      if (key.compare(0, start.size(), start) == 0) return true;
+    return false;
+  };
   // Rank references, not copies: a broad query has thousands of actors and
   // tags, of which only `limit` (plus selected ones) are returned.
   struct Ref {
@@ -258,7 +270,7 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   };
   for (std::size_t i = 0; i < top; ++i) emit(refs[i]);
   // Selected values outside the top keep their place in the order.
-  if (!selected.empty() && top < refs.size()) {
+  if ((!selected.empty() || !selected_starts.empty()) && top < refs.size()) {
     std::vector<Ref> rest;
     for (std::size_t i = top; i < refs.size(); ++i)
       if (is_selected(*refs[i].key)) rest.push_back(refs[i]);
@@ -744,7 +756,10 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
   return impl_->guarded([&] {
     Xapian::Database& db = impl_->db;
     const std::string term_prefix = info->term_prefix;
-    const std::string want = facet_key(prefix);
+    // `police-` lists values with a word after police, as tag:police-* finds;
+    // a space still being typed (`police `) does not hide `police`.
+    const std::string want =
+        facet_key_prefix(std::string_view(prefix).substr(0, prefix.find_last_not_of(" \t") + 1));
     const std::size_t index = schema::facet_index(info->facet);
     // The key of a term; a long one (hashed, see schema::boolean_term) is
     // read back from the facet entries of an event that holds it.

@@ -127,9 +127,11 @@ TEST_CASE("an unquoted -word says how to exclude it, -- and quotes both work", "
   Output typo = run({"--db", db, "police", "--limt", "3"});
   CHECK(typo.status == 2);
   CHECK(typo.err.find("exclude") == std::string::npos);
-  Output dashes_word = run({"--db", db, "police", "--ring"});
-  CHECK(dashes_word.status == 2);
-  CHECK(dashes_word.err.find("quote the whole query") != std::string::npos);
+  for (const char* word : {"--ring", "--war"}) {  // --war is no slip of --tag
+    Output dashes_word = run({"--db", db, "police", word});
+    CHECK(dashes_word.status == 2);
+    CHECK(dashes_word.err.find("quote the whole query") != std::string::npos);
+  }
   Output quoted = run({"--db", db, "--json", "police -ring"});
   Output dashes = run({"--db", db, "--json", "--", "police", "-ring"});
   Output all = run({"--db", db, "--json", "police"});

@@ -723,11 +723,36 @@ TEST_CASE("wildcards: filter values by their start, and notices where none can w
   // A separator before the `*` asks for a word after it: not `police` alone.
   CHECK(ids("tag:police-*") == V{"a"});
   CHECK(ids("tag:\"police *\"") == V{"a"});
+  CHECK(ids("tag:police\u2013*") == V{"a"});  // an en dash is a separator too
+  // The facet value search agrees (the page's filter box, MCP).
+  auto listed = [&](const std::string& prefix) {
+    std::vector<std::string> keys;
+    for (const auto& v : s.facet_values("tags", prefix, 10).values) keys.push_back(v.key);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  CHECK(listed("police-") == V{"police state"});
+  CHECK(listed("police ") == V{"police", "police state"});  // still typing
   CHECK(ids("tag:polic*") == V{"a", "b", "c"});
   CHECK(ids("lane:judicial*") == V{"a", "b"});
   CHECK(ids("lane:\"judicial c*\"") == V{"a"});
   CHECK(ids("-tag:police*") == V{"c"});
   CHECK(s.search(query("tag:police*")).notices.empty());
+  // The options take the same values (`--tag 'police*'`), and mark every
+  // value they select.
+  SearchRequest by_option = query("");
+  by_option.tags = {"police*"};
+  const auto selected = s.search(by_option);
+  auto option_ids = hit_ids(selected);
+  std::sort(option_ids.begin(), option_ids.end());
+  CHECK(option_ids == V{"a", "b"});
+  for (const auto& f : selected.facets) {
+    if (f.name != "tags") continue;
+    for (const auto& v : f.values) {
+      INFO(v.key);
+      CHECK(v.selected == (v.key.rfind("police", 0) == 0));
+    }
+  }
   // A stem no indexed word starts with, and a wildcard at a word's start.
   auto notice = [&](const std::string& q) {
     const auto r = s.search(query(q));
@@ -754,6 +779,8 @@ TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") 
   CHECK(t.searcher().search(query("Wiretpa")).suggestion == "Wiretap");
   CHECK(t.searcher().search(query("WIRETPA")).suggestion == "WIRETAP");
   CHECK(t.searcher().search(query("WireTpa")).suggestion == "WireTap");
+  // A letter missing before a capital does not shift it (MConnell).
+  CHECK(t.searcher().search(query("WirTap")).suggestion == "WireTap");
   // A word with digits is a code or a name (H1B, wiretap2), not a slip.
   CHECK(t.searcher().search(query("wiretap2")).suggestion.empty());
 }

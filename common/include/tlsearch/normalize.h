@@ -58,6 +58,12 @@ std::string fold_case(std::string_view text);
 // before it is indexed and to queries, so both read the same words.
 std::string drop_invisibles(std::string_view text, bool space_for_zwsp = true);
 
+// The key `text` starts as a prefix of facet keys: facet_key(text), and a
+// space after it when `text` ends with what folds to one (`police-`,
+// `police –`, `police_`): then a word must follow, so `police-` does not
+// select `police` itself.
+std::string facet_key_prefix(std::string_view text);
+
 // The edit distance between `a` and `b`, in bytes (insertions, deletions,
 // substitutions and swaps of neighbours): how a mistyped
 // field or key name finds the one meant.
