@@ -115,8 +115,10 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
     const std::string& next = args[i + 1];
     std::error_code ec;
-    if (args[i] == "--wait-lock" && !next.empty() &&
-        next.find_first_not_of("0123456789") == std::string::npos &&
+    // `-1` too, so CLI11 says what is wrong with it.
+    const std::size_t digits = next.size() > 1 && next[0] == '-' ? 1 : 0;
+    if (args[i] == "--wait-lock" && next.size() > digits &&
+        next.find_first_not_of("0123456789", digits) == std::string::npos &&
         !std::filesystem::exists(next, ec)) {
       args[i] += "=" + next;
       args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);

@@ -354,7 +354,8 @@ std::string snippet_text(const Xapian::Document& doc, const Event& event) {
 // text's words as written, and only stems are indexed), nor field words
 // (`ZS`, `ZXA`, `ZXW` + stem). Excluded words (the right of AND_NOT) are
 // left out: the event may hold them outside the excluded field.
-void collect_highlight_terms(const Xapian::Query& query, std::set<std::string>& out) {
+void collect_highlight_terms(const Xapian::Query& query, std::set<std::string>& out,
+                             std::set<std::string>& stopwords) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       auto it = query.get_terms_begin();
@@ -366,16 +367,18 @@ void collect_highlight_terms(const Xapian::Query& query, std::set<std::string>& 
       // Stopwords are searched only inside phrases (and the phrase boost
       // holds every word of the query): marked, they would light up every
       // `the` and `and` of a passage.
-      if (start < term.size() && !is_stopword_stem(std::string_view(term).substr(start)))
-        out.insert("Z" + term.substr(start));
+      if (start < term.size())
+        (is_stopword_stem(std::string_view(term).substr(start)) ? stopwords : out)
+            .insert("Z" + term.substr(start));
       return;
     }
     case Xapian::Query::OP_AND_NOT:
-      if (query.get_num_subqueries() > 0) collect_highlight_terms(query.get_subquery(0), out);
+      if (query.get_num_subqueries() > 0)
+        collect_highlight_terms(query.get_subquery(0), out, stopwords);
       return;
     default:
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        collect_highlight_terms(query.get_subquery(i), out);
+        collect_highlight_terms(query.get_subquery(i), out, stopwords);
   }
 }
 
@@ -638,9 +641,11 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
   // database, so nothing is matched again.
   std::optional<Xapian::MSet> highlighter;
   if (!mset.empty() && !browsing) {
-    std::set<std::string> words;
+    std::set<std::string> words, stopwords;
     const Xapian::Query searched = enquire.get_query();
-    collect_highlight_terms(searched, words);
+    collect_highlight_terms(searched, words, stopwords);
+    // A phrase of stopwords alone ("of the") marks them: they are its words.
+    if (words.empty()) words = std::move(stopwords);
     if (!words.empty()) {
       Xapian::Enquire marks{Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)};
       marks.set_query(Xapian::Query(Xapian::Query::OP_OR, searched,

@@ -316,4 +316,9 @@ TEST_CASE("index --wait-lock SECONDS with a space is the seconds, not a folder",
                   (dir / "tl").string()});
   CHECK(o.status == 0);
   CHECK(o.err.find("no such file") == std::string::npos);
+  // A negative number is a bad value, said as such.
+  Output negative = run({"--db", (dir / "db").string(), "index", "--wait-lock", "-1",
+                         (dir / "tl").string()});
+  CHECK(negative.status == 2);
+  CHECK(negative.err.find("--wait-lock") != std::string::npos);
 }

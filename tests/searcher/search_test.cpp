@@ -764,6 +764,18 @@ TEST_CASE("wildcards: filter values by their start, and notices where none can w
   CHECK(notice("*veillance").find("at the end of a word") != std::string::npos);
 }
 
+TEST_CASE("a phrase of stopwords alone marks them", "[search][snippets]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", test::event_text("a", "2020-01-01", "Alpha", 5, "[L]", "[A]", "[t]",
+                                               "Most of the records were lost."));
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "tl"}, options).errors == 0);
+  const auto r = Searcher(dir / "db").search(query("\"of the\""));
+  REQUIRE(r.total == 1);
+  CHECK(r.hits[0].snippet.find("<mark>of</mark> <mark>the</mark>") != std::string::npos);
+}
+
 TEST_CASE("did you mean: suggestions for misspelt words", "[search][spelling]") {
   test::Timeline t;
   auto r = t.searcher().search(query("wiretpa"));
