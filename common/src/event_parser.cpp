@@ -1404,33 +1404,6 @@ int line_of(std::string_view text, std::size_t offset) {
                                          text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
-// Windows-1252, the superset of Latin-1 that Windows editors write: bytes
-// 0x80-0x9F are punctuation (curly quotes, dashes, the euro sign).
-std::string windows_1252_to_utf8(std::string_view text) {
-  static constexpr char16_t kHigh[32] = {
-      0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-      0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const char32_t cp = c < 0x80 ? c : c < 0xA0 ? kHigh[c - 0x80] : c;
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  return out;
-}
-
 ParseResult parse_event_text(std::string_view text, const std::string& path,
                              EventFormat format, const ParseLimits& limits) {
   Reporter reporter(path);
@@ -1443,23 +1416,24 @@ ParseResult parse_event_text(std::string_view text, const std::string& path,
     // UTF-8 without NULs, in NFC. Only bad bytes and combining accents
     // move, never a line break, so line numbers stay right.
     bool replaced = false;
-    std::string clean;
-    const Utf8Scan scan = scan_utf8(text);
-    if (scan.first_invalid != std::string_view::npos && scan.multibyte == 0 && !scan.nul) {
-      // Not one valid UTF-8 sequence among its bytes above 127: an older
-      // editor's Latin-1 or Windows-1252 (`José` as 4A 6F 73 E9). Read so,
-      // the accents kept (and folded, so Jose finds it), not replaced.
-      clean = sanitize_utf8(windows_1252_to_utf8(text), &replaced);
-      reporter.warn(line_of(text, scan.first_invalid), 0,
-                    "the file is not UTF-8: read as Windows-1252 (Latin-1); save it as "
-                    "UTF-8");
-    } else {
-      clean = sanitize_utf8(text, &replaced);
-      if (replaced)
-        reporter.warn(scan.first_invalid == std::string_view::npos
-                          ? 0
-                          : line_of(text, scan.first_invalid),
-                      0, "invalid UTF-8 or NUL bytes were replaced (the first on this line)");
+    std::string clean = sanitize_utf8(text, &replaced);
+    if (replaced) {
+      // Looked at closely only then: most files are valid UTF-8.
+      const Utf8Scan scan = scan_utf8(text);
+      const int line = scan.first_invalid == std::string_view::npos
+                           ? 0
+                           : line_of(text, scan.first_invalid);
+      if (scan.first_invalid != std::string_view::npos && scan.multibyte == 0 && !scan.nul) {
+        // Not one valid UTF-8 sequence among its bytes above 127: an older
+        // editor's Latin-1 or Windows-1252 (`José` as 4A 6F 73 E9). Read so,
+        // the accents kept (and folded, so Jose finds it), not replaced.
+        clean = sanitize_utf8(windows_1252_to_utf8(text));
+        reporter.warn(line, 0,
+                      "the file is not UTF-8: read as Windows-1252 (Latin-1); save it as "
+                      "UTF-8");
+      } else {
+        reporter.warn(line, 0, "invalid UTF-8 or NUL bytes were replaced (the first on this line)");
+      }
     }
     std::string_view view = clean;
     std::size_t bom = 0;

@@ -488,4 +488,19 @@ std::string facet_key_prefix(std::string_view text) {
   return key;
 }
 
+std::string windows_1252_to_utf8(std::string_view text) {
+  static constexpr char16_t kHigh[32] = {
+      0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+      0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    append_utf8(out, c < 0x80 ? c : c < 0xA0 ? kHigh[c - 0x80] : c);
+  }
+  return out;
+}
+
 }  // namespace tlsearch

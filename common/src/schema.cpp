@@ -6,11 +6,19 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_set>
 
 namespace tlsearch::schema {
+
+std::string stub_generation(const std::string& db) {
+  std::ifstream in(std::filesystem::path(db) / kStubFile);
+  std::string backend, name;
+  if (in >> backend >> name) return name;
+  return {};
+}
 
 std::string id_key(std::string_view id) {
   // Read as the front matter's id is (display_label: trimmed, runs of

@@ -72,6 +72,21 @@ const char* file_kind(mode_t mode) {
   return "not a regular file";
 }
 
+// A file's stamp, by which unchanged files are known without reading them.
+FileStamp stamp_of(const struct stat& st) {
+  FileStamp stamp;
+  stamp.size = static_cast<std::uintmax_t>(st.st_size);
+  stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return stamp;
+}
+
+// "a, b: no such file or folder": the inputs that name nothing.
+Error no_such_inputs(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return Error(ErrorKind::kIo, joined + ": no such file or folder");
+}
+
 // Adds `path` as an event file if it is one. Directories are the caller's.
 // A hidden file is skipped in a folder, not when it is named (`named`).
 void consider_file(const std::string& path, Walk& walk, bool named = false) {
@@ -107,11 +122,7 @@ void consider_file(const std::string& path, Walk& walk, bool named = false) {
         path, std::string("not a regular file (") + file_kind(st.st_mode) + ")"));
     return;
   }
-  FileStamp stamp;
-  stamp.size = static_cast<std::uintmax_t>(st.st_size);
-  stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                   st.st_mtim.tv_nsec;
-  walk.candidates.push_back({path, stamp});
+  walk.candidates.push_back({path, stamp_of(st)});
 }
 
 // A folder the walk cannot list. The directory iterator, told to skip
@@ -477,14 +488,6 @@ bool has_legacy_database(const fs::path& db) {
   return fs::exists(db / "iamglass", ec);
 }
 
-// The generation folder named by the stub, or "" when there is no stub.
-std::string stub_generation(const fs::path& db) {
-  std::ifstream in(db / kStubFile);
-  std::string backend, name;
-  if (in >> backend >> name) return name;
-  return {};
-}
-
 void sync_path(const fs::path& path, int flags) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return;
@@ -595,7 +598,7 @@ void remove_stale(const fs::path& db, const std::string& keep) {
 // files of a database written directly in the folder (before generations)
 // stay until its conversion.
 void remove_leftover_generations(const fs::path& db) {
-  const std::string live = stub_generation(db);
+  const std::string live = schema::stub_generation(db.string());
   if (live.empty() || has_legacy_database(db)) return;
   std::error_code ec;
   std::vector<fs::path> leftovers;
@@ -672,7 +675,7 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
   const fs::path db_dir = state.options.db_path;
   const bool legacy = has_legacy_database(db_dir);
   const std::string generation =
-      next_generation(legacy ? std::string() : stub_generation(db_dir));
+      next_generation(legacy ? std::string() : schema::stub_generation(db_dir.string()));
   const fs::path target = db_dir / generation;
   const fs::path work = db_dir / (generation + ".build");
   std::error_code ec;
@@ -910,9 +913,9 @@ void report_missing_inputs(const Walk& walk,
   }
   if (unknown.empty()) return;
   if (unknown.size() == walk.inputs) {
-    std::string names;
-    for (std::size_t i : unknown) names += (names.empty() ? "" : ", ") + walk.missing_as_given[i];
-    throw Error(ErrorKind::kIo, names + ": no such file or folder");
+    std::vector<std::string> names;
+    for (std::size_t i : unknown) names.push_back(walk.missing_as_given[i]);
+    throw no_such_inputs(names);
   }
   for (std::size_t i : unknown) {
     run.report(file_error(walk.missing_as_given[i], "no such file or folder"));
@@ -932,11 +935,8 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
   Walk walk = walk_inputs(inputs, options.db_path);
   // Nothing to index and no index to remove deleted events from: not even
   // an empty index is made.
-  if (walk.missing.size() == walk.inputs && !fs::exists(options.db_path)) {
-    std::string names;
-    for (const auto& name : walk.missing_as_given) names += (names.empty() ? "" : ", ") + name;
-    throw Error(ErrorKind::kIo, names + ": no such file or folder");
-  }
+  if (walk.missing.size() == walk.inputs && !fs::exists(options.db_path))
+    throw no_such_inputs(walk.missing_as_given);
 
   const std::string db_path = options.db_path.string();
   std::optional<Xapian::WritableDatabase> db;
@@ -1003,21 +1003,15 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       run.report(d);
       // Nothing of the old schema is kept: the events of folders this run
       // does not name are read again from their files too (the new index
-      // holds them as before); those whose file is gone are dropped.
+      // holds them as before); those whose file is gone are dropped, and
+      // counted once the new generation is built.
       std::set<std::string> walked;
       for (const auto& candidate : walk.candidates) walked.insert(candidate.path);
       for (const auto& [path, entry] : indexed) {
         if (walked.count(path) || under_roots(path, walk)) continue;
         struct stat st;
-        if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && event_format_for(path)) {
-          FileStamp stamp;
-          stamp.size = static_cast<std::uintmax_t>(st.st_size);
-          stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                           st.st_mtim.tv_nsec;
-          walk.candidates.push_back({path, stamp});
-        } else {
-          ++summary.removed;
-        }
+        if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && event_format_for(path))
+          walk.candidates.push_back({path, stamp_of(st)});
       }
       std::sort(walk.candidates.begin(), walk.candidates.end(),
                 [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
@@ -1142,19 +1136,19 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
             ++(was_indexed ? summary.updated : summary.added);
             touched.emplace_back(item.result.event->id, candidate.path);
             break;
-          case ParseStatus::kSkipped:
+          case ParseStatus::kSkipped: {
+            const std::string reason = item.result.skip_reason.empty()
+                                           ? std::string("not an event")
+                                           : item.result.skip_reason;
             ++summary.skipped;
-            ++skip_reasons[item.result.skip_reason.empty()
-                               ? std::string("not an event")
-                               : item.result.skip_reason];
-            skipped.push_back({candidate.path, candidate.stamp,
-                               item.result.skip_reason.empty() ? std::string("not an event")
-                                                               : item.result.skip_reason});
+            ++skip_reasons[reason];
+            skipped.push_back({candidate.path, candidate.stamp, reason});
             if (was_indexed) {
               db->delete_document(old->second.docid);
               ++summary.removed;
             }
             break;
+          }
           case ParseStatus::kError:
             // A version indexed before stays searchable until the file is
             // fixed: nothing is lost because of one bad edit.

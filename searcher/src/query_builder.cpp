@@ -27,11 +27,9 @@ namespace {
 // `police*` stands for every value starting so (`police`, `police state`).
 // Shared by query fields (`tag:police*`) and options (`--tag 'police*'`).
 Xapian::Query facet_value_query(const std::string& prefix, const std::string& value) {
-  if (value.size() > 1 && value.back() == '*') {
-    // `police-*`: values with a word after `police`, not `police` itself.
-    const std::string key = facet_key_prefix(value.substr(0, value.size() - 1));
-    if (key.empty()) return Xapian::Query::MatchNothing;
-    return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + key, kMaxWildcardExpansion,
+  if (const auto start = facet_wildcard_start(value)) {
+    if (start->empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + *start, kMaxWildcardExpansion,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   }
   const std::string key = facet_key(value);
@@ -356,6 +354,12 @@ const char* const kStopwords[] = {
     "to",   "was",  "were", "with"};
 
 }  // namespace
+
+std::optional<std::string> facet_wildcard_start(const std::string& value) {
+  if (value.size() < 2 || value.back() != '*') return std::nullopt;
+  // `police-*`: values with a word after `police`, not `police` itself.
+  return facet_key_prefix(value.substr(0, value.size() - 1));
+}
 
 bool is_stopword_stem(std::string_view stem) {
   static const std::unordered_set<std::string> stems = [] {

@@ -47,6 +47,11 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
 // the words, whatever the filters.
 std::optional<std::string> words_without_filters(const std::string& text);
 
+// For a facet filter value ending in `*` (`police*`, `police-*`), the key
+// start of the values it selects (facet_key_prefix; empty when it holds
+// nothing to match); nullopt for a plain value.
+std::optional<std::string> facet_wildcard_start(const std::string& value);
+
 // Whether `stem` is one of the query parser's stopwords (`the`, `and`...),
 // as indexed: snippets do not mark them.
 bool is_stopword_stem(std::string_view stem);

@@ -6,8 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <array>
 #include <memory>
 #include <optional>
@@ -222,9 +220,8 @@ FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
   std::vector<std::string> selected_starts;  // `police*`: the values it selects
   if (selected_values)
     for (const auto& v : *selected_values) {
-      if (v.size() > 1 && v.back() == '*') {
-        std::string start = facet_key_prefix(v.substr(0, v.size() - 1));
-        if (!start.empty()) selected_starts.push_back(std::move(start));
+      if (auto start = facet_wildcard_start(v)) {
+        if (!start->empty()) selected_starts.push_back(std::move(*start));
         continue;
       }
       std::string key = facet_key(v);
@@ -421,15 +418,14 @@ std::string stub_signature(const fs::path& db_path) {
          '.' + std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
 }
 
-// The generation the stub names (`glass g12` gives "12"); empty for an
-// index folder written before generations, a database directly in it.
-std::string stub_generation(const fs::path& db_path) {
-  std::ifstream in(db_path / schema::kStubFile);
-  std::string backend, folder;
-  if (!(in >> backend >> folder) || folder.size() < 2 || folder[0] != 'g') return {};
-  const std::string digits = folder.substr(1);
-  if (digits.find_first_not_of("0123456789") != std::string::npos) return {};
-  return digits;
+// The number of the generation the stub names (`glass g12` gives "12");
+// empty for an index folder written before generations.
+std::string generation_number(const fs::path& db_path) {
+  const std::string folder = schema::stub_generation(db_path.string());
+  if (folder.size() < 2 || folder[0] != 'g' ||
+      folder.find_first_not_of("0123456789", 1) != std::string::npos)
+    return {};
+  return folder.substr(1);
 }
 
 }  // namespace
@@ -438,7 +434,7 @@ struct Searcher::Impl {
   fs::path path;
   Xapian::Database db;
   std::string stub;  // stub_signature() when db was opened
-  std::string generation;  // stub_generation() when db was opened
+  std::string generation;  // generation_number() when db was opened
   // Snippets stem every word of each hit's text; the cache makes that a hash
   // lookup for words seen before (it was 28% of a topic query).
   Xapian::Stem stemmer{new internal::CachingStemmer};
@@ -455,7 +451,7 @@ struct Searcher::Impl {
       try {
         std::string current = stub_signature(path);
         if (current != stub) {
-          generation = stub_generation(path);
+          generation = generation_number(path);
           db = Xapian::Database(path.string());
           stub = current;
         } else {
@@ -497,7 +493,7 @@ Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
                     " FOLDER`");
   try {
     impl_->stub = stub_signature(db_path);
-    impl_->generation = stub_generation(db_path);
+    impl_->generation = generation_number(db_path);
     impl_->db = Xapian::Database(db_path.string());
   } catch (const Xapian::DatabaseNotFoundError& e) {
     // The first `tlsearch index` writes its empty generation, then the

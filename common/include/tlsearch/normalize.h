@@ -58,6 +58,11 @@ std::string fold_case(std::string_view text);
 // before it is indexed and to queries, so both read the same words.
 std::string drop_invisibles(std::string_view text, bool space_for_zwsp = true);
 
+// `text` read as Windows-1252 (Latin-1's superset, as older Windows
+// editors save), in UTF-8: bytes 0x80-0x9F are its punctuation (curly
+// quotes, dashes, the euro sign), 0xA0-0xFF Latin-1's letters.
+std::string windows_1252_to_utf8(std::string_view text);
+
 // The key `text` starts as a prefix of facet keys: facet_key(text), and a
 // space after it when `text` ends with what folds to one (`police-`,
 // `police –`, `police_`): then a word must follow, so `police-` does not

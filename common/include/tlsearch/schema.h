@@ -27,6 +27,12 @@ inline constexpr const char* kMetaSkipped = "tlsearch.skipped";
 inline constexpr const char* kStubFile = "XAPIANDB";
 inline constexpr const char* kFirstGeneration = "g1";
 
+// The generation folder the stub in index folder `db` names (`g12`), or ""
+// when there is no stub (a new folder, or a database written directly in
+// it before generations). Shared by the indexer, which swaps generations,
+// and the searcher, which reports them in `stats`.
+std::string stub_generation(const std::string& db);
+
 // ---- Free-text prefixes (English stems, with positions) --------------------
 // Every free-text term is "Z" + field prefix + the stem of a word, with its
 // positions (TermGenerator::STEM_ALL under these prefixes). kText holds all
