@@ -18,6 +18,19 @@ if [ "${TLSEARCH_ASAN:-1}" != 0 ]; then
   export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
   status=0
   ctest --test-dir build-asan --output-on-failure -j"${JOBS:-2}" || status=$?
+  # LeakSanitizer sometimes fails to read one thread's registers while it
+  # stops the process for its exit check, and says only that (a spurious
+  # message, llvm/llvm-project#116555). A file holding nothing else is
+  # shown but does not fail the run; any other line does.
+  benign='^==[0-9]+==Unable to get registers from thread [0-9]+\.$'
+  for report in "$reports"/*; do
+    [ -e "$report" ] || continue
+    if ! grep -Evq "$benign" "$report"; then
+      echo "note: spurious LeakSanitizer message, not a report:" >&2
+      cat "$report" >&2
+      rm -f "$report"
+    fi
+  done
   if compgen -G "$reports/*" >/dev/null; then
     echo "sanitizer reports:" >&2
     cat "$reports"/* >&2
