@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <utf8proc.h>
@@ -418,6 +419,73 @@ std::string escape_controls(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string fold_width(std::string_view text) {
+  // U+FF01-U+FFEE is EF BC 81 - EF BF AE in UTF-8.
+  auto width_form = [&](std::size_t i) {
+    if (i + 2 >= text.size() || static_cast<unsigned char>(text[i]) != 0xEF) return false;
+    const auto b1 = static_cast<unsigned char>(text[i + 1]);
+    const auto b2 = static_cast<unsigned char>(text[i + 2]);
+    if (b1 < 0xBC || b1 > 0xBF) return false;
+    if (b1 == 0xBC && b2 == 0x80) return false;  // U+FF00, unassigned
+    return !(b1 == 0xBF && b2 >= 0xAF);          // U+FFEF on: specials, U+FFFD
+  };
+  std::size_t at = text.find('\xEF');
+  while (at != std::string_view::npos && !width_form(at)) at = text.find('\xEF', at + 1);
+  if (at == std::string_view::npos) return std::string(text);
+  std::string out(text.substr(0, at));
+  while (at < text.size()) {
+    if (!width_form(at)) {
+      out += text[at++];
+      continue;
+    }
+    // A run at once, so a voiced sound mark composes with its kana.
+    std::size_t end = at;
+    while (width_form(end)) end += 3;
+    out += utf8proc_apply(text.substr(at, end - at),
+                          static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+    at = end;
+  }
+  return out;
+}
+
+bool is_cjk(char32_t cp) {
+  if (cp < 0x1100) return false;
+  // First and last code point of each block Xapian's n-gram splitter reads
+  // as Chinese, Japanese or Korean.
+  static constexpr std::pair<char32_t, char32_t> kBlocks[] = {
+      {0x1100, 0x11FF},    // Hangul Jamo
+      {0x2E80, 0x2FDF},    // CJK and Kangxi radicals
+      {0x3000, 0x9FFF},    // punctuation, kana, Bopomofo, Hangul Jamo, Han
+      {0xA700, 0xA71F},    // modifier tone letters
+      {0xA960, 0xA97F},    // Hangul Jamo extended A
+      {0xAC00, 0xD7FF},    // Hangul syllables, Jamo extended B
+      {0xF900, 0xFAFF},    // compatibility ideographs
+      {0xFE30, 0xFE4F},    // compatibility forms
+      {0xFF00, 0xFFEF},    // half-width and full-width forms
+      {0x1B000, 0x1B12F},  // kana supplement, extended A
+      {0x1F200, 0x1F2FF},  // enclosed ideographic supplement
+      {0x20000, 0x2A6DF},  // Han extension B
+      {0x2A700, 0x2EBEF},  // Han extensions C-F
+      {0x2F800, 0x2FA1F},  // compatibility ideographs supplement
+  };
+  for (const auto& [first, last] : kBlocks)
+    if (cp <= last) return cp >= first;
+  return false;
+}
+
+bool contains_cjk(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    // Every such character is three bytes or more in UTF-8.
+    if (static_cast<unsigned char>(text[pos]) < 0xE1) {
+      ++pos;
+      continue;
+    }
+    if (is_cjk(decode_one(text, &pos))) return true;
+  }
+  return false;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

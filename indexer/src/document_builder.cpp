@@ -73,6 +73,11 @@ DocumentBuilder::DocumentBuilder(schema::FacetDictionary& facets)
   // porter): half the terms of STEM_SOME, which also stored every word as
   // written. The free-text prefixes start with "Z" (schema.h).
   generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+  // Chinese, Japanese and Korean text has no spaces between words: each
+  // run of it is indexed as its characters and pairs of characters, so a
+  // word inside a run is found (schema 8; the query parser splits the
+  // query the same way).
+  generator_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
 }
 
 DocumentBuilder::~DocumentBuilder() = default;
@@ -100,11 +105,11 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
   auto text = [&](const std::string& value, Xapian::termcount weight = 1) {
     if (value.empty()) return;
     stemmer_->counting = spelling;
-    generator.index_text(drop_invisibles(value), weight, schema::kText);
+    generator.index_text(fold_width(drop_invisibles(value)), weight, schema::kText);
     stemmer_->counting = false;
   };
   auto field = [&](const std::string& value, const char* prefix) {
-    if (!value.empty()) generator.index_text(drop_invisibles(value), 1, prefix);
+    if (!value.empty()) generator.index_text(fold_width(drop_invisibles(value)), 1, prefix);
   };
 
   // Free text. Each field is separated by a position gap so that a phrase

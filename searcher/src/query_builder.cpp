@@ -412,7 +412,7 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
 constexpr unsigned kFlags =
     Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT;
+    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
 
 // The query's fields (configure() registers them): those holding words,
 // and the filters.
@@ -818,6 +818,129 @@ std::string read_proximity(const std::string& text, std::vector<std::string>& no
   return out;
 }
 
+// Chinese, Japanese and Korean text is indexed as one- and two-character
+// terms at positions of their own (TermGenerator::FLAG_CJK_NGRAM), which
+// Xapian's phrase and NEAR matching do not line up with: a quoted
+// `"监控系统"` matched no event that holds it. A CJK word alone is already
+// searched as all its characters and pairs, nearly a phrase. So, with
+// quotes balanced:
+// - a quoted phrase holding CJK text becomes a bracketed group of its words
+//   (`title:"监控 系统"` -> `title:(监控 系统)`, `-"..."` -> `-(...)`), with
+//   the syntax inside it neutralised, as inside quotes;
+// - a NEAR or ADJ beside a CJK word joins the two words as AND (Xapian
+//   searched the operator as the word "near").
+// Either is said in a notice when it widens the search.
+std::string read_cjk(const std::string& text, std::vector<std::string>& notices) {
+  if (!contains_cjk(text)) return text;
+  std::string out;
+  bool widened_phrase = false, widened_near = false;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] != '"') {
+      out += text[i++];
+      continue;
+    }
+    const std::size_t close = text.find('"', i + 1);
+    if (close == std::string::npos) {  // balanced by the caller; kept as written
+      out += text.substr(i);
+      break;
+    }
+    const std::string inner = text.substr(i + 1, close - i - 1);
+    // The quoted value of a filter (`tag:"中文 标签"`) is a key, not words.
+    std::size_t name_start = i;
+    if (i > 0 && text[i - 1] == ':') {
+      name_start = i - 1;
+      while (name_start > 0 && std::isalpha(static_cast<unsigned char>(text[name_start - 1])))
+        --name_start;
+    }
+    const QueryField* field =
+        name_start < i ? find_query_field(std::string_view(text).substr(name_start, i - 1 - name_start))
+                       : nullptr;
+    if (!contains_cjk(inner) || (field && !field->words)) {
+      out += text.substr(i, close + 1 - i);
+      i = close + 1;
+      continue;
+    }
+    std::string group;
+    for (std::size_t k = 0; k < inner.size(); ++k) {
+      const char c = inner[k];
+      const bool word_start = k == 0 || std::isspace(static_cast<unsigned char>(inner[k - 1]));
+      if (std::strchr("():*", c) || ((c == '-' || c == '+') && word_start))
+        group += ' ';
+      else
+        group += c;
+    }
+    // Operators inside quotes were words: AND, OR... in lower case stay so.
+    std::string lowered;
+    std::size_t pieces = 0;
+    for (std::size_t k = 0; k < group.size();) {
+      if (std::isspace(static_cast<unsigned char>(group[k]))) {
+        lowered += group[k++];
+        continue;
+      }
+      std::size_t end = k;
+      while (end < group.size() && !std::isspace(static_cast<unsigned char>(group[end]))) ++end;
+      std::string word = group.substr(k, end - k);
+      const std::string name = word.substr(0, word.find('/'));
+      if (name == "AND" || name == "OR" || name == "NOT" || name == "XOR" || name == "NEAR" ||
+          name == "ADJ")
+        for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      lowered += word;
+      ++pieces;
+      k = end;
+    }
+    if (pieces > 1) widened_phrase = true;
+    out += "(" + lowered + ")";
+    i = close + 1;
+  }
+  // NEAR and ADJ (bare or /n) outside quotes, beside a CJK word.
+  std::string joined;
+  std::vector<std::pair<std::size_t, std::size_t>> tokens;  // start, stop outside quotes
+  {
+    bool quoted = false;
+    for (std::size_t k = 0; k < out.size();) {
+      if (out[k] == '"') quoted = !quoted;
+      if (quoted || std::isspace(static_cast<unsigned char>(out[k])) || out[k] == '(' ||
+          out[k] == ')' || out[k] == '"') {
+        ++k;
+        continue;
+      }
+      std::size_t end = k;
+      while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end])) &&
+             out[end] != '(' && out[end] != ')' && out[end] != '"')
+        ++end;
+      tokens.emplace_back(k, end);
+      k = end;
+    }
+  }
+  std::vector<bool> drop(tokens.size(), false);
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const std::string token = out.substr(tokens[t].first, tokens[t].second - tokens[t].first);
+    const std::string name = token.substr(0, token.find('/'));
+    if (name != "NEAR" && name != "ADJ") continue;
+    auto cjk_at = [&](std::size_t u) {
+      return contains_cjk(out.substr(tokens[u].first, tokens[u].second - tokens[u].first));
+    };
+    if ((t > 0 && cjk_at(t - 1)) || (t + 1 < tokens.size() && cjk_at(t + 1))) {
+      drop[t] = true;
+      widened_near = true;
+    }
+  }
+  std::size_t from = 0;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    if (!drop[t]) continue;
+    joined += out.substr(from, tokens[t].first - from) + ' ';
+    from = tokens[t].second;
+  }
+  joined += out.substr(from);
+  if (widened_phrase)
+    notices.push_back("a phrase with Chinese, Japanese or Korean words is searched as all "
+                      "its words, in any order");
+  if (widened_near)
+    notices.push_back("NEAR and ADJ do not work beside Chinese, Japanese or Korean words: "
+                      "searched for all the words");
+  return joined;
+}
+
 }  // namespace
 
 std::optional<std::string> words_without_filters(const std::string& text) {
@@ -865,7 +988,8 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
                     " bytes; the limit is " + std::to_string(kMaxQueryBytes) + ")");
   // Invisible characters read as the indexer reads them: `❤️` is no
   // search for its variation selector, a zero-width space splits words.
-  std::string clean = drop_invisibles(sanitize_utf8(text));
+  // Full-width letters as the letters they are (`Ｒｉｎｇ`), as indexed.
+  std::string clean = fold_width(drop_invisibles(sanitize_utf8(text)));
   if (clean.find_first_not_of(" \t\r\n") == std::string::npos &&
       text.find_first_not_of(" \t\r\n") != std::string::npos) {
     // Only invisible characters (a lone U+FE0F): something was asked, and
@@ -982,6 +1106,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   try {
     clean = normalize_field_names(clean, parsed.notices);
     clean = read_proximity(clean, parsed.notices);
+    clean = read_cjk(clean, parsed.notices);
     auto searchable = [&](const std::string& piece) {
       try {
         return !qp.parse_query(defuse_operator_pairs(piece), kFlags).empty();
@@ -997,12 +1122,12 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
     parsed.degraded = true;
     parsed.notices.push_back("query syntax not understood (" + e.get_msg() +
                              "); searched for its words instead");
-    parsed.query = qp.parse_query(plain_words(clean), 0);
+    parsed.query = qp.parse_query(plain_words(clean), Xapian::QueryParser::FLAG_CJK_NGRAM);
   } catch (const Xapian::WildcardError& e) {
     parsed.degraded = true;
     parsed.notices.push_back("wildcard too broad (" + e.get_msg() +
                              "); searched for the words without it");
-    parsed.query = qp.parse_query(plain_words(clean), 0);
+    parsed.query = qp.parse_query(plain_words(clean), Xapian::QueryParser::FLAG_CJK_NGRAM);
   }
   // Only stopwords, or only punctuation: nothing to look for.
   if (parsed.query.empty()) {
@@ -1029,7 +1154,9 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
     if (word_char && !in_word) ++words;
     in_word = word_char;
   }
-  if (plain && words >= 2 && words <= 8) {
+  // Not for CJK text: its terms have positions of their own, which no
+  // phrase lines up with (read_cjk).
+  if (plain && words >= 2 && words <= 8 && !contains_cjk(clean)) {
     Xapian::Query phrase = qp.parse_query("\"" + clean + "\"", Xapian::QueryParser::FLAG_PHRASE);
     if (!phrase.empty() && phrase.get_type() == Xapian::Query::OP_PHRASE)
       parsed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed.query,
@@ -1076,7 +1203,7 @@ std::string spelling_suggestion(const std::string& text,
   // every word in an index of stems. So each free-text word of the query is
   // checked here by its stem, and only unknown ones are replaced, in place,
   // keeping the rest of the query (syntax, fields, phrases) as written.
-  const std::string clean = drop_invisibles(sanitize_utf8(text));
+  const std::string clean = fold_width(drop_invisibles(sanitize_utf8(text)));
   Xapian::Stem stemmer(new internal::CachingStemmer);
   auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) || c == '\''; };
   std::string out;
@@ -1117,7 +1244,9 @@ std::string spelling_suggestion(const std::string& text,
     const bool digits = std::any_of(word.begin(), word.end(), [](char ch) {
       return std::isdigit(static_cast<unsigned char>(ch));
     });
-    if (skip_value || wildcard || operator_word || word.size() < 3 || digits) {
+    // Nor is CJK text, which is indexed by characters, not words.
+    if (skip_value || wildcard || operator_word || word.size() < 3 || digits ||
+        contains_cjk(word)) {
       out += word;
       continue;
     }

@@ -671,10 +671,13 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
     // the query's words instead of scoring every passage of a long body.
     // Control and bidi characters are dropped from the text first: a
     // snippet is printed by scripts, terminals and pages (docs/json.md).
-    hit.snippet = snippets.snippet(text_for_terminal(drop_invisibles(snippet_text(doc, event))),
+    hit.snippet = snippets.snippet(text_for_terminal(fold_width(drop_invisibles(snippet_text(doc, event)))),
                                request.snippet_length, stemmer,
-                               0,
+                               Xapian::MSet::SNIPPET_CJK_NGRAM,
                                "<mark>", "</mark>", "\xe2\x80\xa6");
+    // CJK text is marked character by character: one mark per run.
+    for (std::size_t at = 0; (at = hit.snippet.find("</mark><mark>", at)) != std::string::npos;)
+      hit.snippet.erase(at, 13);
     // Xapian escapes < > & only; quotes too, so a snippet is safe in an
     // HTML attribute as well as in element content (docs/json.md).
     for (std::size_t at = 0; (at = hit.snippet.find('"', at)) != std::string::npos; at += 6)

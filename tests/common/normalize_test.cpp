@@ -272,3 +272,31 @@ TEST_CASE("facet keys and labels read invisible characters as the text shows", "
   CHECK(tlsearch::display_label("\u26a0\ufe0f Alert") == "\u26a0 Alert");
   CHECK(tlsearch::drop_invisibles("a\u200bb", false) == "ab");
 }
+
+TEST_CASE("is_cjk knows the scripts written without spaces that the indexer splits",
+          "[normalize]") {
+  using tlsearch::is_cjk;
+  CHECK(is_cjk(U'\u76d1'));      // Han
+  CHECK(is_cjk(U'\u30ab'));      // katakana
+  CHECK(is_cjk(U'\u3072'));      // hiragana
+  CHECK(is_cjk(U'\uac00'));      // Hangul syllable
+  CHECK(is_cjk(U'\U00020000'));  // Han extension B
+  CHECK_FALSE(is_cjk(U'a'));
+  CHECK_FALSE(is_cjk(U'\u00e9'));
+  CHECK_FALSE(is_cjk(U'\u0e01'));  // Thai: Xapian 1.4 does not split it
+  CHECK_FALSE(is_cjk(U'\U0001f600'));
+  CHECK(tlsearch::contains_cjk("police \xe7\x9b\x91\xe6\x8e\xa7"));
+  CHECK_FALSE(tlsearch::contains_cjk("Orb\xc3\xa1n \xe2\x80\x94 caf\xc3\xa9"));
+  CHECK_FALSE(tlsearch::contains_cjk("\xe7\x9b"));  // cut short: no character
+}
+
+TEST_CASE("fold_width reads full-width and half-width forms as the plain ones",
+          "[normalize]") {
+  using tlsearch::fold_width;
+  CHECK(fold_width("\uFF32\uFF49\uFF4E\uFF47 \uFF11\uFF12") == "Ring 12");
+  // Half-width katakana with a voiced sound mark: one composed kana.
+  CHECK(fold_width("\uFF76\uFF9E") == "\u30AC");
+  CHECK(fold_width("caf\u00e9 \uFFFD \uFEFF") == "caf\u00e9 \uFFFD \uFEFF");  // untouched
+  CHECK(fold_width("\xEF\xBC") == "\xEF\xBC");                                // cut short
+  CHECK(fold_width("\u76d1\u63a7\uFF0C") == "\u76d1\u63a7,");                // full-width comma
+}

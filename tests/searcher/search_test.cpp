@@ -908,6 +908,76 @@ TEST_CASE("ligatures and full-width letters match the letters they show",
   CHECK(hits[0].snippet.find("<mark>\uFB02ow</mark>") != std::string::npos);
 }
 
+TEST_CASE("Chinese, Japanese and Korean words are found inside runs of text",
+          "[search][unicode]") {
+  TempDir dir;
+  // Written without spaces between words (Korean with spaces, and particles
+  // glued to its words).
+  write_file(dir / "e/zh.md",
+             "---\nid: zh\ntitle: 政府监控系统扩大\ntags: [监控, 中文 标签]\n---\n"
+             "政府宣布扩大人脸识别监控系统，警方可以调取录像。Police cameras everywhere.\n");
+  write_file(dir / "e/ja.md", "---\nid: ja\ntitle: 警察のカメラ映像\n---\n"
+                              "警察はカメラの映像を令状なしで取得した。\n");
+  write_file(dir / "e/ko.md", "---\nid: ko\ntitle: 경찰 카메라 영상 공개\n---\n"
+                              "경찰이 카메라 영상을 영장 없이 확보했다.\n");
+  write_file(dir / "e/en.md", "---\nid: en\ntitle: Police footage warrant\n---\n"
+                              "The police requested the footage.\n");
+  // Half-width katakana, as old Japanese systems write it: ﾃﾚﾋﾞｶﾒﾗ.
+  write_file(dir / "e/hw.md", "---\nid: hw\ntitle: Old system\n---\n"
+                              "\uFF83\uFF9A\uFF8B\uFF9E\uFF76\uFF92\uFF97 and \uFF26\uFF22\uFF29.\n");
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "e"}, options).errors == 0);
+  Searcher s(dir / "db");
+  auto ids = [&](const std::string& q) {
+    auto v = hit_ids(s.search(query(q)));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  using V = std::vector<std::string>;
+  for (const char* q : {"监控", "人脸识别", "识别 police", "title:监控", "\"监控系统\""}) {
+    INFO(q);
+    CHECK(ids(q) == V{"zh"});
+    CHECK(s.search(query(q)).notices.empty());
+  }
+  CHECK(ids("カメラ") == V{"hw", "ja"});
+  CHECK(ids("テレビ") == V{"hw"});
+  CHECK(ids("\uFF83\uFF9A\uFF8B\uFF9E") == V{"hw"});
+  CHECK(ids("fbi") == V{"hw"});
+  CHECK(ids("映像") == V{"ja"});
+  CHECK(ids("카메라") == V{"ko"});
+  CHECK(ids("경찰") == V{"ko"});  // inside 경찰이
+  CHECK(ids("police") == V{"en", "zh"});
+  CHECK(ids("-监控 police") == V{"en"});
+  CHECK(ids("监控 OR カメラ") == V{"hw", "ja", "zh"});
+  CHECK(ids("监视").empty());  // a character in common is not the word
+  // Quoted, a phrase is read as its words (the terms' positions do not line
+  // up with Xapian's phrase matching), said when that widens it.
+  const auto phrase = s.search(query("title:\"监控 系统\""));
+  CHECK(hit_ids(phrase) == V{"zh"});
+  REQUIRE(phrase.notices.size() == 1);
+  CHECK(phrase.notices[0].find("in any order") != std::string::npos);
+  CHECK(ids("-\"监控 系统\" police") == V{"en"});
+  CHECK(ids("\"경찰 카메라\"") == V{"ko"});
+  const auto near = s.search(query("监控 NEAR/3 police"));
+  CHECK(hit_ids(near) == V{"zh"});
+  REQUIRE(near.notices.size() == 1);
+  CHECK(near.notices[0].find("NEAR") != std::string::npos);
+  // A quoted filter value stays a key.
+  CHECK(ids("tag:\"中文 标签\"") == V{"zh"});
+  CHECK(ids("tag:监控") == V{"zh"});
+  // English phrases are as before.
+  CHECK(ids("\"police footage\"") == V{"en"});
+  // Snippets mark the word as one run; no "did you mean" for CJK text.
+  const auto marked = s.search(query("监控系统"));
+  REQUIRE(marked.hits.size() == 1);
+  CHECK(marked.hits[0].snippet.find("<mark>监控系统</mark>") != std::string::npos);
+  CHECK(s.search(query("监控系")).suggestion.empty());
+  const auto two = s.search(query("カメラ 映像"));
+  REQUIRE(two.hits.size() == 1);
+  CHECK(two.hits[0].snippet.find("<mark>カメラ</mark>の<mark>映像</mark>") != std::string::npos);
+}
+
 TEST_CASE("regression: searchers in several threads at once, browsing", "[search][threads]") {
   // Each thread has its own Searcher, as the header allows. Browsing (no
   // words) once shared Xapian's static MatchAll query between threads,

@@ -69,6 +69,23 @@ std::string windows_1252_to_utf8(std::string_view text);
 // select `police` itself.
 std::string facet_key_prefix(std::string_view text);
 
+// `text` with its half-width and full-width forms (U+FF01-U+FFEE:
+// full-width Latin letters, digits and signs, half-width katakana and
+// Hangul) in compatibility form (NFKC): `Ｒｉｎｇ` is `Ring`, `ｶﾞ` is `ガ`.
+// Applied to text before it is split into words, indexed or searched, since
+// Xapian's CJK splitting counts those forms as CJK characters.
+std::string fold_width(std::string_view text);
+
+// Whether `cp` is a character of Chinese, Japanese or Korean text that
+// the indexer splits into one- and two-character terms
+// (Xapian::TermGenerator::FLAG_CJK_NGRAM): Han ideographs, kana, Hangul,
+// Bopomofo and their compatibility and full-width forms, in the ranges
+// Xapian's own test uses.
+bool is_cjk(char32_t cp);
+
+// Whether `text` holds any such character.
+bool contains_cjk(std::string_view text);
+
 // The edit distance between `a` and `b`, in bytes (insertions, deletions,
 // substitutions and swaps of neighbours): how a mistyped
 // field or key name finds the one meant.
