@@ -1142,8 +1142,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   // 0.5 the phrase outweighed a title holding both words apart (three of
   // the relevance checks failed); at 0.3 they all hold, and for `citizens
   // united` the top 7 are about the case, where 5 of the top 10 were about
-  // citizenship in the United States before.
-  constexpr double kPhraseBoost = 0.3;
+  // citizenship in the United States before (kPhraseBoost, query_builder.h).
   std::size_t words = 0;
   bool plain = !parsed.degraded;
   bool in_word = false;
@@ -1158,10 +1157,11 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   // phrase lines up with (read_cjk).
   if (plain && words >= 2 && words <= 8 && !contains_cjk(clean)) {
     Xapian::Query phrase = qp.parse_query("\"" + clean + "\"", Xapian::QueryParser::FLAG_PHRASE);
-    if (!phrase.empty() && phrase.get_type() == Xapian::Query::OP_PHRASE)
-      parsed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed.query,
-                                   Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase,
-                                                 kPhraseBoost));
+    if (!phrase.empty() && phrase.get_type() == Xapian::Query::OP_PHRASE) {
+      parsed.unboosted = parsed.query;
+      parsed.boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, kPhraseBoost);
+      parsed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed.unboosted, parsed.boost);
+    }
   }
   return parsed;
 }

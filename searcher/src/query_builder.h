@@ -27,8 +27,15 @@ inline constexpr std::size_t kMaxWildcards = 16;
 inline constexpr std::size_t kMaxFilterValues = 1024;
 
 // The parsed query string. `query` matches every document for an empty string.
+// The part of the phrase's weight that plain words get as a boost
+// (parse_query_text, where the value is explained).
+inline constexpr double kPhraseBoost = 0.3;
+
 struct ParsedQuery {
   Xapian::Query query;
+  // When `query` is plain words with the phrase boost, the two parts:
+  // query is OP_AND_MAYBE(unboosted, boost). Empty queries otherwise.
+  Xapian::Query unboosted, boost;
   bool empty = true;              // no query text: browsing
   bool degraded = false;          // the syntax was rejected; plain words used
   std::vector<std::string> notices;

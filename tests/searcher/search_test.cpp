@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <random>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -976,6 +978,60 @@ TEST_CASE("Chinese, Japanese and Korean words are found inside runs of text",
   const auto two = s.search(query("カメラ 映像"));
   REQUIRE(two.hits.size() == 1);
   CHECK(two.hits[0].snippet.find("<mark>カメラ</mark>の<mark>映像</mark>") != std::string::npos);
+}
+
+TEST_CASE("plain words with many matches: each page is the slice of the whole ranking",
+          "[search][ranking]") {
+  // Enough matches (an estimate of 5,000) that the phrase boost ranks in
+  // two passes, the second only for the events that can reach the page:
+  // every page must still be exactly what one pass over every match gives,
+  // weights included. The whole ranking (a limit past the total) ranks
+  // every match again. `the police` searches `police` (a stopword is
+  // searched only in the phrase), with its phrase as the boost.
+  TempDir dir;
+  std::mt19937 random(7);
+  for (int i = 0; i < 12000; ++i) {
+    std::string body;
+    const int length = 5 + static_cast<int>(random() % 40);
+    for (int k = 0; k < length; ++k) {
+      const unsigned pick = random() % 120;
+      body += pick < 3    ? "police "
+              : pick < 11 ? "the "
+              : pick < 14 ? "officer "
+                          : "filler" + std::to_string(random() % 2000) + " ";
+    }
+    write_file(dir / "e" / ("e" + std::to_string(i) + ".md"),
+               "---\nid: e" + std::to_string(i) + "\ntitle: Event " + std::to_string(i) +
+                   "\n---\n" + body + "\n");
+  }
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "e"}, options).errors == 0);
+  Searcher s(dir / "db");
+  for (const char* q : {"the police", "police the"}) {
+    INFO(q);
+    SearchRequest whole = query(q);
+    whole.limit = 10000;
+    whole.facet_limit = 0;
+    const SearchResult reference = s.search(whole);
+    REQUIRE(reference.total > 5000);
+    REQUIRE(reference.hits.size() == reference.total);
+    for (const auto& [offset, limit] : std::vector<std::pair<std::size_t, std::size_t>>{
+             {0, 1}, {0, 10}, {3, 7}, {40, 20}, {500, 3}, {reference.total - 2, 10}}) {
+      INFO(offset << "+" << limit);
+      SearchRequest page = whole;
+      page.offset = offset;
+      page.limit = limit;
+      const SearchResult got = s.search(page);
+      CHECK(got.total == reference.total);
+      const std::size_t end = std::min(reference.hits.size(), offset + limit);
+      REQUIRE(got.hits.size() == end - offset);
+      for (std::size_t i = 0; i < got.hits.size(); ++i) {
+        CHECK(got.hits[i].id == reference.hits[offset + i].id);
+        CHECK(got.hits[i].score == Approx(reference.hits[offset + i].score).epsilon(1e-12));
+      }
+    }
+  }
 }
 
 TEST_CASE("regression: searchers in several threads at once, browsing", "[search][threads]") {
