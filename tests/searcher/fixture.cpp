@@ -1,5 +1,10 @@
 #include "fixture.h"
 
+#include <algorithm>
+#include <utility>
+
+#include <catch2/catch.hpp>
+
 namespace tlsearch::test {
 
 std::string event_text(const std::string& id, const std::string& date,
@@ -83,6 +88,33 @@ std::vector<std::string> hit_ids(const SearchResult& result) {
   std::vector<std::string> ids;
   for (const auto& h : result.hits) ids.push_back(h.id);
   return ids;
+}
+
+std::size_t check_pages_are_slices(Searcher& searcher, const std::string& query) {
+  INFO(query);
+  SearchRequest whole;
+  whole.query = query;
+  whole.limit = 10000;
+  whole.facet_limit = 0;
+  const SearchResult reference = searcher.search(whole);
+  REQUIRE(reference.hits.size() == reference.total);
+  if (reference.total < 3) return reference.total;
+  for (const auto& [offset, limit] : std::vector<std::pair<std::size_t, std::size_t>>{
+           {0, 1}, {0, 10}, {3, 7}, {10, 10}, {25, 5}, {500, 3}, {reference.total - 2, 10}}) {
+    INFO(offset << "+" << limit);
+    SearchRequest page = whole;
+    page.offset = offset;
+    page.limit = limit;
+    const SearchResult got = searcher.search(page);
+    CHECK(got.total == reference.total);
+    const std::size_t end = std::min(reference.hits.size(), offset + limit);
+    REQUIRE(got.hits.size() == (offset < end ? end - offset : 0));
+    for (std::size_t i = 0; i < got.hits.size(); ++i) {
+      CHECK(got.hits[i].path == reference.hits[offset + i].path);
+      CHECK(got.hits[i].score == Approx(reference.hits[offset + i].score).epsilon(1e-12));
+    }
+  }
+  return reference.total;
 }
 
 }  // namespace tlsearch::test

@@ -34,6 +34,11 @@ std::string facet_string(const SearchResult& result, const std::string& facet);
 
 std::vector<std::string> hit_ids(const SearchResult& result);
 
+// Checks (Catch2) that pages of `query` at several offsets and limits are
+// exactly the slices of its whole ranking (a limit past the total),
+// events and weights, and returns that ranking's total.
+std::size_t check_pages_are_slices(Searcher& searcher, const std::string& query);
+
 }  // namespace tlsearch::test
 
 #endif  // TLSEARCH_TESTS_SEARCHER_FIXTURE_H
