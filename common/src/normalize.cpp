@@ -450,6 +450,10 @@ std::string fold_width(std::string_view text) {
   return out;
 }
 
+std::string text_for_words(std::string_view text) {
+  return fold_width(drop_invisibles(text));
+}
+
 bool is_cjk(char32_t cp) {
   if (cp < 0x1100) return false;
   // First and last code point of each block Xapian's n-gram splitter reads

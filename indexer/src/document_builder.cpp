@@ -105,11 +105,11 @@ Xapian::Document DocumentBuilder::build(const Event& event, const FileStamp& sta
   auto text = [&](const std::string& value, Xapian::termcount weight = 1) {
     if (value.empty()) return;
     stemmer_->counting = spelling;
-    generator.index_text(fold_width(drop_invisibles(value)), weight, schema::kText);
+    generator.index_text(text_for_words(value), weight, schema::kText);
     stemmer_->counting = false;
   };
   auto field = [&](const std::string& value, const char* prefix) {
-    if (!value.empty()) generator.index_text(fold_width(drop_invisibles(value)), 1, prefix);
+    if (!value.empty()) generator.index_text(text_for_words(value), 1, prefix);
   };
 
   // Free text. Each field is separated by a position gap so that a phrase

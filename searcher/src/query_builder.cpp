@@ -425,6 +425,12 @@ constexpr QueryField kQueryFields[] = {
     {"tag", false},    {"status", false}, {"type", false}, {"year", false},
     {"tier", false},   {"id", false},     {"date", false}, {"importance", false}};
 
+// Xapian's operator words, upper case as the parser wants them.
+bool operator_word(std::string_view word) {
+  return word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" ||
+         word == "ADJ";
+}
+
 const QueryField* find_query_field(std::string_view name) {
   for (const auto& field : kQueryFields)
     if (name == field.name) return &field;
@@ -881,8 +887,7 @@ std::string read_cjk(const std::string& text, std::vector<std::string>& notices)
       while (end < group.size() && !std::isspace(static_cast<unsigned char>(group[end]))) ++end;
       std::string word = group.substr(k, end - k);
       const std::string name = word.substr(0, word.find('/'));
-      if (name == "AND" || name == "OR" || name == "NOT" || name == "XOR" || name == "NEAR" ||
-          name == "ADJ")
+      if (operator_word(name))
         for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       lowered += word;
       ++pieces;
@@ -989,7 +994,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   // Invisible characters read as the indexer reads them: `❤️` is no
   // search for its variation selector, a zero-width space splits words.
   // Full-width letters as the letters they are (`Ｒｉｎｇ`), as indexed.
-  std::string clean = fold_width(drop_invisibles(sanitize_utf8(text)));
+  std::string clean = text_for_words(sanitize_utf8(text));
   if (clean.find_first_not_of(" \t\r\n") == std::string::npos &&
       text.find_first_not_of(" \t\r\n") != std::string::npos) {
     // Only invisible characters (a lone U+FE0F): something was asked, and
@@ -1203,7 +1208,7 @@ std::string spelling_suggestion(const std::string& text,
   // every word in an index of stems. So each free-text word of the query is
   // checked here by its stem, and only unknown ones are replaced, in place,
   // keeping the rest of the query (syntax, fields, phrases) as written.
-  const std::string clean = fold_width(drop_invisibles(sanitize_utf8(text)));
+  const std::string clean = text_for_words(sanitize_utf8(text));
   Xapian::Stem stemmer(new internal::CachingStemmer);
   auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) || c == '\''; };
   std::string out;
@@ -1238,14 +1243,12 @@ std::string spelling_suggestion(const std::string& text,
       out += word;
       continue;
     }
-    bool operator_word = word == "AND" || word == "OR" || word == "NOT" ||
-                         word == "XOR" || word == "NEAR" || word == "ADJ";
     // Words with digits (H1B, COVID19) are codes and names, not misspellings.
     const bool digits = std::any_of(word.begin(), word.end(), [](char ch) {
       return std::isdigit(static_cast<unsigned char>(ch));
     });
     // Nor is CJK text, which is indexed by characters, not words.
-    if (skip_value || wildcard || operator_word || word.size() < 3 || digits ||
+    if (skip_value || wildcard || operator_word(word) || word.size() < 3 || digits ||
         contains_cjk(word)) {
       out += word;
       continue;

@@ -76,6 +76,10 @@ std::string facet_key_prefix(std::string_view text);
 // Xapian's CJK splitting counts those forms as CJK characters.
 std::string fold_width(std::string_view text);
 
+// `text` as words are read from it, by the indexer, the query parser and
+// snippets alike: drop_invisibles(), then fold_width().
+std::string text_for_words(std::string_view text);
+
 // Whether `cp` is a character of Chinese, Japanese or Korean text that
 // the indexer splits into one- and two-character terms
 // (Xapian::TermGenerator::FLAG_CJK_NGRAM): Han ideographs, kana, Hangul,
