@@ -22,6 +22,7 @@ struct IndexCommand {
   std::uintmax_t max_front_matter_bytes = ParseLimits{}.max_front_matter_bytes;
   std::uintmax_t max_body_bytes = ParseLimits{}.max_body_bytes;
   std::string wait_lock;  // "" no wait, "forever", or whole seconds
+  std::size_t max_transaction = IndexOptions{}.transaction_limit;
 };
 
 nlohmann::json summary_json(const IndexSummary& s, const std::string& db,
@@ -45,6 +46,7 @@ int run(const IndexCommand& cmd, const GlobalOptions& global) {
   options.limits.max_nesting = cmd.max_nesting;
   options.limits.max_front_matter_bytes = cmd.max_front_matter_bytes;
   options.limits.max_body_bytes = cmd.max_body_bytes;
+  options.transaction_limit = cmd.max_transaction;
   if (cmd.wait_lock == "forever")
     options.lock_wait_seconds = 1e9;  // ~30 years
   else if (!cmd.wait_lock.empty())
@@ -117,6 +119,11 @@ void register_index(CLI::App& app, GlobalOptions& global, int* exit_code) {
                   "Largest body parsed as Markdown and indexed in full, in bytes "
                   "(default: 1 MiB; see docs/limits.md)")
       ->check(whole_number(1, UINTMAX_MAX));
+  sub->add_option("--max-transaction", cmd->max_transaction,
+                  "Most changes written to the live index in one transaction, held in "
+                  "memory (about 12 KB each); a larger update goes into a copy of the "
+                  "index, swapped in at the end (default: 10000)")
+      ->check(whole_number(1, 100000000));
   sub->add_flag("--wait-lock{forever}", cmd->wait_lock,
                 "If another run holds the index, wait for it (--wait-lock=SECONDS "
                 "waits at most that long) instead of failing at once")

@@ -477,6 +477,11 @@ constexpr std::size_t kDocsPerPart = 20000;
 // transaction holds the changes easily.
 constexpr std::size_t kMinRebuildFiles = 200;
 constexpr std::uintmax_t kMinRebuildBytes = 1u << 20;
+// Bytes of changed files one transaction may hold, beside the number of
+// changes (options.transaction_limit): ordinary events take about twice
+// their size in Xapian's buffers, a file of 1 MB of distinct words about
+// 20 MB.
+constexpr std::uintmax_t kMaxTransactionBytes = 32u << 20;
 // Distinct spelling words a rebuild's thread may hold before adding them to
 // its shard early: about 100 bytes each here, and some 700 more in Xapian
 // until the commit (a set entry per fragment of the word). Real corpora
@@ -607,6 +612,87 @@ void remove_leftover_generations(const fs::path& db) {
     if (name != live && is_generation_name(name)) leftovers.push_back(it->path());
   }
   for (const auto& path : leftovers) fs::remove_all(path, ec);
+}
+
+// Copies one file, with the system's own reason when it fails (a full disk
+// is "No space left on device"; std::filesystem::copy_file says "Input/output
+// error"). copy_file_range lets the kernel (or a reflink) do it.
+void copy_file_checked(const fs::path& from, const fs::path& to) {
+  auto fail = [&] {
+    throw Error(ErrorKind::kDatabase, "cannot copy " + from.string() + " to " + to.string() +
+                                          ": " + std::strerror(errno));
+  };
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) fail();
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    const int saved = errno;
+    ::close(in);
+    errno = saved;
+    fail();
+  }
+  bool kernel = true;
+  std::vector<char> buffer;
+  while (true) {
+    ssize_t n = -1;
+    if (kernel) {
+      n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                    errno == EOPNOTSUPP)) {
+        kernel = false;
+        continue;
+      }
+    } else {
+      buffer.resize(1 << 20);
+      n = ::read(in, buffer.data(), buffer.size());
+      for (ssize_t written = 0; n > 0 && written < n;) {
+        const ssize_t w = ::write(out, buffer.data() + written,
+                                  static_cast<std::size_t>(n - written));
+        if (w < 0) {
+          n = -1;
+          break;
+        }
+        written += w;
+      }
+    }
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      ::close(in);
+      ::close(out);
+      errno = saved;
+      fail();
+    }
+  }
+  ::close(in);
+  if (::close(out) != 0) fail();
+}
+
+// Copies the files of the live generation `from` into a new folder `to`,
+// for an update too large for one transaction. The writer lock is held and
+// nothing is uncommitted, so the files are the last commit as it is on disk.
+void copy_generation(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec)
+    throw Error(ErrorKind::kDatabase, "cannot create " + to.string() + ": " + ec.message());
+  for (fs::directory_iterator it(from, ec), end; it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "flintlock") continue;  // the copy gets its own lock
+    copy_file_checked(it->path(), to / name);
+  }
+  if (ec)
+    throw Error(ErrorKind::kDatabase, "cannot read " + from.string() + ": " + ec.message());
+}
+
+// Flushes every file of a generation written with DB_NO_SYNC, then the
+// folder, before the stub points at it.
+void sync_generation(const fs::path& folder) {
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+    sync_path(it->path(), O_RDONLY);
+  sync_path(folder, O_RDONLY | O_DIRECTORY);
 }
 
 // What a worker learnt about one file, kept until the end of the run so that
@@ -894,6 +980,107 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
   remove_stale(db_dir, generation);
 }
 
+// Applies the changed files and the removals to `db`: the live database in
+// a transaction (commit_every 0), or a copy of it committed every
+// `commit_every` changes. The caller commits the last of them.
+void update(RunState& state, Xapian::WritableDatabase& db,
+            const std::vector<const Candidate*>& changed,
+            const std::vector<Xapian::docid>& removals, std::size_t commit_every) {
+  const IndexOptions& options = state.options;
+  IndexSummary& summary = state.summary;
+  // New facet values get ids after the live ones; saved with the documents.
+  schema::FacetDictionary facets(db);
+  std::size_t pending = 0;
+  std::uintmax_t pending_bytes = 0;
+  auto maybe_commit = [&] {
+    if (commit_every == 0 || (pending < commit_every && pending_bytes < kMaxTransactionBytes))
+      return;
+    facets.save(db);
+    db.commit();
+    pending = 0;
+    pending_bytes = 0;
+  };
+  std::vector<std::pair<std::string, std::string>> touched;
+  const std::size_t total = state.walk.candidates.size();
+  std::size_t done = summary.unchanged;
+  state.run.progress(done, total);
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  // Files prepared together: at most kBatch, and at most kFlushBytes of
+  // them (but always one), so huge files do not all sit in memory at once.
+  constexpr std::size_t kBatch = 512;
+  for (std::size_t start = 0, end = 0; start < changed.size(); start = end) {
+    std::uintmax_t bytes = 0;
+    for (end = start; end < changed.size() && end - start < kBatch &&
+                      (end == start || bytes + changed[end]->stamp.size <= kFlushBytes);
+         ++end)
+      bytes += changed[end]->stamp.size;
+    std::vector<const Candidate*> batch(
+        changed.begin() + static_cast<std::ptrdiff_t>(start),
+        changed.begin() + static_cast<std::ptrdiff_t>(end));
+    SpellingCounts spelling;
+    std::vector<Prepared> prepared = prepare_batch(
+        batch, options.limits, threads, options.spelling ? &spelling : nullptr,
+        facets);
+    flush_spelling(spelling, db);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Candidate& candidate = *batch[i];
+      Prepared& item = prepared[i];
+      for (const auto& d : item.result.diagnostics) state.run.report(d);
+      auto old = state.indexed.find(candidate.path);
+      bool was_indexed = old != state.indexed.end();
+      switch (item.result.status) {
+        case ParseStatus::kOk:
+          // The docid is known from the stamp scan: replacing by unique
+          // term would look the term up, which makes Xapian flush its
+          // buffered document lengths on every call (quadratic in a run).
+          if (was_indexed)
+            db.replace_document(old->second.docid, *item.document);
+          else
+            db.add_document(*item.document);
+          ++(was_indexed ? summary.updated : summary.added);
+          touched.emplace_back(item.result.event->id, candidate.path);
+          break;
+        case ParseStatus::kSkipped: {
+          const std::string reason = item.result.skip_reason.empty()
+                                         ? std::string("not an event")
+                                         : item.result.skip_reason;
+          ++summary.skipped;
+          ++state.skip_reasons[reason];
+          state.skipped.push_back({candidate.path, candidate.stamp, reason});
+          if (was_indexed) {
+            db.delete_document(old->second.docid);
+            ++summary.removed;
+          }
+          break;
+        }
+        case ParseStatus::kError:
+          // A version indexed before stays searchable until the file is
+          // fixed: nothing is lost because of one bad edit.
+          ++summary.errors;
+          if (item.result.diagnostics.empty())
+            state.run.report(file_error(candidate.path, "cannot read event"));
+          break;
+      }
+    }
+    done += batch.size();
+    pending += batch.size();
+    pending_bytes += bytes;
+    state.run.progress(done, total);
+    maybe_commit();
+  }
+  for (Xapian::docid docid : removals) {
+    db.delete_document(docid);
+    ++summary.removed;
+    ++pending;
+    maybe_commit();
+  }
+  check_duplicate_ids(db, touched, state.run, summary);
+  facets.save(db);
+  const std::string skipped_text = save_skipped(state.skipped);
+  if (skipped_text != db.get_metadata(schema::kMetaSkipped))
+    db.set_metadata(schema::kMetaSkipped, skipped_text);
+}
+
 }  // namespace
 
 // Reports the inputs that do not exist and held no indexed event: typos,
@@ -1069,11 +1256,26 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     std::uintmax_t all_bytes = 0, changed_bytes = 0;
     for (const auto& candidate : walk.candidates) all_bytes += candidate.stamp.size;
     for (const Candidate* c : changed) changed_bytes += c->stamp.size;
-    if (outdated || (!changed.empty() &&
-                     (options.force || indexed.empty() ||
-                      (changed.size() >= kMinRebuildFiles &&
-                       changed.size() * 2 > walk.candidates.size()) ||
-                      (changed_bytes >= kMinRebuildBytes && changed_bytes * 2 > all_bytes)))) {
+    // Events whose files are gone from the folders walked.
+    std::vector<Xapian::docid> removals;
+    for (const auto& [path, entry] : indexed)
+      if (seen.count(path) == 0 && (under_roots(path, walk) || superseded(path, seen)))
+        removals.push_back(entry.docid);
+    // A transaction holds its changes in memory until it commits (about
+    // 12 KB per event). A larger update is written into a copy of the live
+    // generation, committed every `transaction_limit` changes, and swapped
+    // in like a rebuild: memory stays bounded and searches still see the
+    // old index or the new one, never a mix. An index written before
+    // generations has no generation to copy: it is rebuilt (and converted).
+    const std::size_t limit = std::max<std::size_t>(1, options.transaction_limit);
+    const bool large = changed.size() + removals.size() > limit ||
+                       changed_bytes > kMaxTransactionBytes;
+    const bool legacy = has_legacy_database(options.db_path);
+    if (outdated || (large && legacy) ||
+        (!changed.empty() &&
+         (options.force || indexed.empty() ||
+          (changed.size() >= kMinRebuildFiles && changed.size() * 2 > walk.candidates.size()) ||
+          (changed_bytes >= kMinRebuildBytes && changed_bytes * 2 > all_bytes)))) {
       std::vector<bool> is_changed(walk.candidates.size(), false);
       for (const Candidate* c : changed)
         is_changed[static_cast<std::size_t>(c - walk.candidates.data())] = true;
@@ -1093,94 +1295,60 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
                             .count();
       return summary;
     }
-    db->begin_transaction();
-    // New facet values get ids after the live ones; saved with the documents.
-    schema::FacetDictionary facets(*db);
-    std::vector<std::pair<std::string, std::string>> touched;
-    const std::size_t total = walk.candidates.size();
-    std::size_t done = summary.unchanged;
-    run.progress(done, total);
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    // Files prepared together: at most kBatch, and at most kFlushBytes of
-    // them (but always one), so huge files do not all sit in memory at once.
-    constexpr std::size_t kBatch = 512;
-    for (std::size_t start = 0, end = 0; start < changed.size(); start = end) {
-      std::uintmax_t bytes = 0;
-      for (end = start; end < changed.size() && end - start < kBatch &&
-                        (end == start || bytes + changed[end]->stamp.size <= kFlushBytes);
-           ++end)
-        bytes += changed[end]->stamp.size;
-      std::vector<const Candidate*> batch(
-          changed.begin() + static_cast<std::ptrdiff_t>(start),
-          changed.begin() + static_cast<std::ptrdiff_t>(end));
-      SpellingCounts spelling;
-      std::vector<Prepared> prepared = prepare_batch(
-          batch, options.limits, threads, options.spelling ? &spelling : nullptr,
-          facets);
-      flush_spelling(spelling, *db);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const Candidate& candidate = *batch[i];
-        Prepared& item = prepared[i];
-        for (const auto& d : item.result.diagnostics) run.report(d);
-        auto old = indexed.find(candidate.path);
-        bool was_indexed = old != indexed.end();
-        switch (item.result.status) {
-          case ParseStatus::kOk:
-            // The docid is known from the stamp scan: replacing by unique
-            // term would look the term up, which makes Xapian flush its
-            // buffered document lengths on every call (quadratic in a run).
-            if (was_indexed)
-              db->replace_document(old->second.docid, *item.document);
-            else
-              db->add_document(*item.document);
-            ++(was_indexed ? summary.updated : summary.added);
-            touched.emplace_back(item.result.event->id, candidate.path);
-            break;
-          case ParseStatus::kSkipped: {
-            const std::string reason = item.result.skip_reason.empty()
-                                           ? std::string("not an event")
-                                           : item.result.skip_reason;
-            ++summary.skipped;
-            ++skip_reasons[reason];
-            skipped.push_back({candidate.path, candidate.stamp, reason});
-            if (was_indexed) {
-              db->delete_document(old->second.docid);
-              ++summary.removed;
-            }
-            break;
-          }
-          case ParseStatus::kError:
-            // A version indexed before stays searchable until the file is
-            // fixed: nothing is lost because of one bad edit.
-            ++summary.errors;
-            if (item.result.diagnostics.empty())
-              run.report(file_error(candidate.path, "cannot read event"));
-            break;
+    const bool copied = large;
+    std::optional<Xapian::WritableDatabase> copy;
+    std::string generation;
+    fs::path target;
+    if (copied) {
+      generation = next_generation(schema::stub_generation(db_path));
+      target = options.db_path / generation;
+      std::error_code ec;
+      fs::remove_all(target, ec);
+      try {
+        copy_generation(options.db_path / schema::stub_generation(db_path), target);
+        copy.emplace(target.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      } catch (...) {
+        copy.reset();
+        fs::remove_all(target, ec);
+        throw;
+      }
+    } else {
+      db->begin_transaction();
+    }
+    Xapian::WritableDatabase& out = copied ? *copy : *db;
+    bool swapped = false;  // the copy is the live generation
+    try {
+      RunState state{options, run, summary, walk, indexed, skip_reasons, skipped};
+      update(state, out, changed, removals, copied ? limit : 0);
+      if (copied) {
+        out.commit();
+        summary.documents = out.get_doccount();
+        out.close();
+        copy.reset();
+        sync_generation(target);
+        write_stub(options.db_path, generation);
+        swapped = true;
+        db->close();
+        remove_stale(options.db_path, generation);
+      } else {
+        db->commit_transaction();
+        summary.documents = db->get_doccount();
+      }
+    } catch (...) {
+      if (copied) {
+        copy.reset();
+        std::error_code ec;
+        if (!swapped) fs::remove_all(target, ec);
+      } else {
+        try {
+          db->cancel_transaction();
+        } catch (const Xapian::Error&) {
         }
       }
-      done += batch.size();
-      run.progress(done, total);
+      throw;
     }
-
-    for (const auto& [path, entry] : indexed) {
-      if (seen.count(path) == 0 && (under_roots(path, walk) || superseded(path, seen))) {
-        db->delete_document(entry.docid);
-        ++summary.removed;
-      }
-    }
-    check_duplicate_ids(*db, touched, run, summary);
-    facets.save(*db);
-    const std::string skipped_text = save_skipped(skipped);
-    if (skipped_text != db->get_metadata(schema::kMetaSkipped))
-      db->set_metadata(schema::kMetaSkipped, skipped_text);
-    db->commit_transaction();
     summary.skip_reasons.assign(skip_reasons.begin(), skip_reasons.end());
-    summary.documents = db->get_doccount();
   } catch (const Xapian::Error& e) {
-    try {
-      db->cancel_transaction();
-    } catch (const Xapian::Error&) {
-    }
     throw Error(ErrorKind::kDatabase,
                 "cannot update index " + db_path + ": " + e.get_description());
   }

@@ -112,12 +112,14 @@ Output index(const fs::path& corpus, const fs::path& db,
 }
 
 // Starts `tlsearch --db DB index -q CORPUS` and returns its pid.
-pid_t spawn_index(const fs::path& corpus, const fs::path& db) {
+pid_t spawn_index(const fs::path& corpus, const fs::path& db,
+                  const std::vector<std::string>& extra = {}) {
   const std::string binary = TLSEARCH_BINARY, db_s = db.string(), corpus_s = corpus.string();
   std::vector<char*> argv = {const_cast<char*>(binary.c_str()), const_cast<char*>("--db"),
                              const_cast<char*>(db_s.c_str()), const_cast<char*>("index"),
-                             const_cast<char*>("-q"), const_cast<char*>(corpus_s.c_str()),
-                             nullptr};
+                             const_cast<char*>("-q"), const_cast<char*>(corpus_s.c_str())};
+  for (const auto& arg : extra) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
@@ -261,8 +263,9 @@ TEST_CASE("kill -9 at random points leaves the last committed index and the next
   std::size_t old_seen = 0, new_seen = 0;
   for (int round = 1; round <= 20; ++round) {
     const State before = corpus.state();
-    // Odd rounds change everything (rebuild and swap), even rounds a tenth
-    // (one transaction on the live database).
+    // Odd rounds change everything (rebuild and swap), even rounds a tenth:
+    // one transaction on the live database, or, every fourth round, more
+    // changes than --max-transaction (a copy of the index, swapped in).
     std::vector<std::size_t> which = all(n);
     if (round % 2 == 0) {
       std::shuffle(which.begin(), which.end(), rng);
@@ -271,7 +274,10 @@ TEST_CASE("kill -9 at random points leaves the last committed index and the next
     corpus.rewrite(which, round);
     const State after = corpus.state();
 
-    const pid_t pid = spawn_index(corpus.dir(), db);
+    const pid_t pid =
+        spawn_index(corpus.dir(), db,
+                    round % 4 == 0 ? std::vector<std::string>{"--max-transaction", "40"}
+                                   : std::vector<std::string>{});
     const auto delay = std::chrono::duration<double>(
         std::uniform_real_distribution<double>(0, full_run * 1.1)(rng));
     std::this_thread::sleep_for(delay);
@@ -383,11 +389,13 @@ TEST_CASE("a full disk is a clear error and leaves the previous index intact", "
     const fs::path db = dir / "mnt" / "db";
     REQUIRE(index(corpus.dir(), db).status == 0);
     const State before = corpus.state();
-    for (bool rebuild : {false, true}) {
-      INFO((rebuild ? "rebuilding" : "in place"));
+    // In place (one transaction), through a copy of the index, rebuilding.
+    const std::vector<std::vector<std::string>> ways = {
+        {}, {"--max-transaction", "10"}, {"--force"}};
+    for (const auto& way : ways) {
+      INFO((way.empty() ? std::string("in place") : way[0]));
       add_big_files(corpus.dir());
-      Output o = index(corpus.dir(), db, rebuild ? std::vector<std::string>{"--force"}
-                                                 : std::vector<std::string>{});
+      Output o = index(corpus.dir(), db, way);
       check_refused_then_recovered(o, db, before, "No space left on device",
                                    [&] { remove_big_files(corpus.dir()); }, corpus);
     }

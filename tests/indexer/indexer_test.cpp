@@ -645,6 +645,92 @@ TEST_CASE("facet counts stay exact across incremental runs and rebuilds",
   CHECK(facet_counts(again.search(all), "lanes") == facet_counts(everything, "lanes"));
 }
 
+// A transaction holds its changes in memory until it commits: an update
+// with more changes than transaction_limit is written into a copy of the
+// live generation, committed as it goes, and swapped in. Searches see the
+// old index or the new one, and the result is the one a rebuild gives.
+TEST_CASE("an update larger than one transaction goes through a copy of the index",
+          "[indexer][incremental][concurrency]") {
+  TempDir dir;
+  auto ev = [](int i, const std::string& lane, const std::string& word) {
+    const std::string id = "e" + std::to_string(i);
+    return event_text(id, "2021-05-01", "Event " + id + " " + word, 5, "[" + lane + "]",
+                      "[Actor " + std::to_string(i % 3) + "]", "[tag]", "Body of " + word + ".");
+  };
+  for (int i = 0; i < 30; ++i)
+    write_file(dir / ("tl/e" + std::to_string(i) + ".md"), ev(i, "Courts", "original"));
+  REQUIRE(index(dir / "db", {dir / "tl"}).summary.added == 30);
+  const std::string before = schema::stub_generation((dir / "db").string());
+  REQUIRE(!before.empty());
+
+  // 10 edited with a new lane, 10 new with another, 9 deleted: 29 changes.
+  for (int i = 0; i < 10; ++i) {
+    write_file(dir / ("tl/e" + std::to_string(i) + ".md"), ev(i, "Media", "revised"));
+    touch_later(dir / ("tl/e" + std::to_string(i) + ".md"));
+  }
+  for (int i = 30; i < 40; ++i)
+    write_file(dir / ("tl/e" + std::to_string(i) + ".md"), ev(i, "Police", "added"));
+  for (int i = 21; i < 30; ++i) std::filesystem::remove(dir / ("tl/e" + std::to_string(i) + ".md"));
+
+  std::atomic<bool> done{false};
+  std::set<std::size_t> seen;
+  std::thread reader([&] {
+    Searcher s(dir / "db");
+    while (!done) seen.insert(count(s, "revised OR added OR original"));
+  });
+  IndexOptions options;
+  options.db_path = dir / "db";
+  options.transaction_limit = 4;
+  IndexSummary summary;
+  try {
+    summary = index_paths({dir / "tl"}, options);
+  } catch (...) {
+    done = true;
+    reader.join();
+    throw;
+  }
+  done = true;
+  reader.join();
+  CHECK(summary.updated == 10);
+  CHECK(summary.added == 10);
+  CHECK(summary.removed == 9);
+  CHECK(summary.unchanged == 11);
+  CHECK(summary.documents == 31);
+  for (auto n : seen) CHECK((n == 30 || n == 31));
+
+  // A new generation replaced the old one, which is gone.
+  const std::string after = schema::stub_generation((dir / "db").string());
+  CHECK(after != before);
+  CHECK(!std::filesystem::exists(dir / "db" / before));
+  CHECK(std::filesystem::exists(dir / "db" / after));
+
+  Searcher s(dir / "db");
+  CHECK(count(s, "revised") == 10);
+  CHECK(count(s, "added") == 10);
+  CHECK(count(s, "original") == 11);
+  CHECK(count(s, "") == 31);
+  SearchRequest all;
+  const SearchResult copied = s.search(all);
+  using Counts = std::map<std::string, std::size_t>;
+  CHECK(facet_counts(copied, "lanes") == Counts{{"Courts", 11}, {"Media", 10}, {"Police", 10}});
+  Counts actors = facet_counts(copied, "actors");
+
+  // The next small run updates the copy in place, and a rebuild counts the same.
+  write_file(dir / "tl/e40.md", ev(40, "Schools", "later"));
+  Run small = index(dir / "db", {dir / "tl"});
+  CHECK(small.summary.added == 1);
+  CHECK(schema::stub_generation((dir / "db").string()) == after);
+  IndexOptions force;
+  force.db_path = dir / "db";
+  force.force = true;
+  index_paths({dir / "tl"}, force);
+  Searcher rebuilt(dir / "db");
+  CHECK(facet_counts(rebuilt.search(all), "lanes") ==
+        Counts{{"Courts", 11}, {"Media", 10}, {"Police", 10}, {"Schools", 1}});
+  ++actors["Actor 1"];  // e40's
+  CHECK(facet_counts(rebuilt.search(all), "actors") == actors);
+}
+
 TEST_CASE("the index revision changes at every run that commits, rebuilds included",
           "[indexer][stats]") {
   TempDir dir;

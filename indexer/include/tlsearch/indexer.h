@@ -11,9 +11,11 @@
 // from a folder being indexed are removed. A reader sees the old index or the
 // new one, never a mix, and a run killed half-way leaves the old index: a run
 // changing few files commits them in one Xapian transaction; a run changing
-// most of them (the first, --force) builds a new generation of the index
-// beside the live one, in parallel shards with bounded memory, and swaps it
-// in by renaming the folder's Xapian stub file (docs/schema.md).
+// more (IndexOptions::transaction_limit) updates a copy of the index; a run
+// changing most of them (the first, --force) builds a new generation of the
+// index beside the live one, in parallel shards with bounded memory. Both
+// swap the new generation in by renaming the folder's Xapian stub file
+// (docs/schema.md).
 #ifndef TLSEARCH_INDEXER_H
 #define TLSEARCH_INDEXER_H
 
@@ -50,6 +52,13 @@ struct IndexOptions {
   // How long to wait, in seconds, for another run holding the index's write
   // lock to finish before failing with "locked". Default: 0 (fail at once).
   double lock_wait_seconds = 0;
+  // Changes (files read again, events removed) a run applies to the live
+  // index in one Xapian transaction, held in memory until it commits (about
+  // 12 KB each). A run with more, or with more than 32 MiB of changed files,
+  // writes them into a copy of the index, committed every this many, and
+  // swaps the copy in: memory stays bounded, for the price of copying the
+  // index once. Default: 10,000.
+  std::size_t transaction_limit = 10000;
 };
 
 // What a run did. Every file the walk found lands in exactly one of added,
