@@ -133,20 +133,31 @@
 
   // ---- DOM helpers ---------------------------------------------------------
 
+  // Bidi embedding, override and isolate controls (U+202A-U+202E,
+  // U+2066-U+2069) in event text would reorder what follows them on the
+  // page (a title running backwards, an actor's name swallowing the count
+  // beside it): dropped from every text shown, as the server drops them
+  // from snippets.
+  const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(BIDI_CONTROLS, "");
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     if (attrs) {
       for (const [k, v] of Object.entries(attrs)) {
         if (v === null || v === undefined || v === false) continue;
         if (k === "class") node.className = v;
-        else if (k === "text") node.textContent = v;
+        else if (k === "text") node.textContent = visible(v);
         else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+        else if (k === "title" || k.startsWith("aria-")) node.setAttribute(k, visible(v));
         else node.setAttribute(k, v === true ? "" : String(v));
       }
     }
     for (const child of children) {
       if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      node.append(child instanceof Node ? child : document.createTextNode(visible(child)));
     }
     return node;
   }
@@ -839,7 +850,7 @@
   // lists, [[wikilinks]] (open the event) and [text](http-url) links. Built
   // with DOM calls only; nothing in the text is ever parsed as HTML.
   function renderMarkdown(container, markdown) {
-    const lines = String(markdown).replace(/\r\n?/g, "\n").split("\n");
+    const lines = visible(markdown).replace(/\r\n?/g, "\n").split("\n");
     let para = [];
     let list = null;
     const flush = () => {

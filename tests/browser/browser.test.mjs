@@ -33,7 +33,7 @@ const pageErrors = [];
 function hostileEvent() {
   return `---
 id: 2022-02-02--hostile-event
-title: "Hostile <script>window.__xss='title-script'</script><img src=x onerror=\\"window.__xss='title-img';alert(1)\\"> zebrafish"
+title: "Hostile <script>window.__xss='title-script'</script><img src=x onerror=\\"window.__xss='title-img';alert(1)\\"> zebrafish \\u202Edesrever"
 date: '2022-02-02'
 importance: 9
 status: confirmed
@@ -42,6 +42,7 @@ capture_lanes:
 actors:
   - "<script>window.__xss='actor'</script>"
   - "<img src=x onerror=alert('actor')>Mallory"
+  - "Eve \\u202Eeveryone\\u2067"
 tags:
   - "<svg onload=window.__xss='tag'>"
 sources:
@@ -57,7 +58,7 @@ sources:
     tier: 1
 ---
 
-Zebrafish body <script>window.__xss='body-script'</script> and
+Zebrafish \u202Ebody <script>window.__xss='body-script'</script> and
 <img src=x onerror="window.__xss='body-img';alert('body')"> and a
 [markdown link](javascript:window.__xss='md-link') and
 [a page with brackets](https://example.org/wiki/Foo_(bar)) and
@@ -310,6 +311,13 @@ test("hostile event text never runs and links are never javascript:", async () =
   // The payloads are shown as text.
   assert.match(await page.textContent("#event-title"), /<script>window.__xss='title-script'<\/script>/);
   assert.match(await page.textContent("#event .sources"), /Click me <b>bold<\/b>/);
+  // Bidi overrides and isolates in titles, actors and bodies are not shown,
+  // so they cannot reorder the text around them.
+  for (const where of ["#event", "#hits", "#facets", "#chips"]) {
+    const text = await page.textContent(where);
+    assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/, where);
+  }
+  assert.match(await page.textContent("#event-title"), /zebrafish desrever/);
   assert.match(await page.textContent("#event .sources"), /javascript:window/);
   assert.ok(await page.$('#event .sources a[href="https://example.org/hostile-report"]'));
   // A URL holding brackets is linked whole; javascript: is text, whole too.
