@@ -530,6 +530,14 @@ std::string drop_invisibles(std::string_view text, bool space_for_zwsp) {
       skip(i, 3, space_for_zwsp ? " " : "");  // U+200B zero-width space: a word break
     } else if (c == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) == 0x8C || byte(i + 2) == 0x8D)) {
       skip(i, 3, "");  // U+200C, U+200D zero-width (non-)joiners
+    } else if (c == 0xE2 && byte(i + 1) == 0x80 &&
+               (byte(i + 2) == 0x8E || byte(i + 2) == 0x8F ||
+                (byte(i + 2) >= 0xAA && byte(i + 2) <= 0xAE))) {
+      skip(i, 3, "");  // U+200E, U+200F direction marks; U+202A-U+202E embeddings, overrides
+    } else if (c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) >= 0xA6 && byte(i + 2) <= 0xA9) {
+      skip(i, 3, "");  // U+2066-U+2069 direction isolates
+    } else if (c == 0xD8 && byte(i + 1) == 0x9C) {
+      skip(i, 2, "");  // U+061C Arabic letter mark
     } else if (c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0xA0) {
       skip(i, 3, "");  // U+2060 word joiner
     } else if (c == 0xEF && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) {

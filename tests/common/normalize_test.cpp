@@ -260,6 +260,13 @@ TEST_CASE("drop_invisibles drops what is not seen and splits at a zero-width spa
   CHECK(drop_invisibles("sur\u00adveillance") == "surveillance");
   CHECK(drop_invisibles("\U0001F46E\u200d\u2640\ufe0f") == "\U0001F46E\u2640");
   CHECK(drop_invisibles("a\u2060b\ufeffc") == "abc");
+  // Bidi marks, embeddings, overrides and isolates, and the Arabic letter mark.
+  CHECK(drop_invisibles("sur\u200eveil\u200flance") == "surveillance");
+  CHECK(drop_invisibles("\u202aa\u202bb\u202cc\u202dd\u202ee") == "abcde");
+  CHECK(drop_invisibles("\u2066x\u2067y\u2068z\u2069") == "xyz");
+  CHECK(drop_invisibles("\u0627\u061c\u0628") == "\u0627\u0628");
+  CHECK(drop_invisibles("\u200d\u2010\u2030\u2065\u206a\u061b") ==
+        "\u2010\u2030\u2065\u206a\u061b");
   CHECK(drop_invisibles("\u8fb6\U000E0100") == "\u8fb6");
   // Other characters of the same lead bytes stay.
   CHECK(drop_invisibles("\u00e9\u2014\ufe30\u2061") == "\u00e9\u2014\ufe30\u2061");
@@ -267,6 +274,9 @@ TEST_CASE("drop_invisibles drops what is not seen and splits at a zero-width spa
 
 TEST_CASE("facet keys and labels read invisible characters as the text shows", "[normalize]") {
   CHECK(tlsearch::facet_key("sur\u00adveillance") == "surveillance");
+  CHECK(tlsearch::facet_key("Eve\u200e") == "eve");
+  CHECK(tlsearch::facet_key("\u202bEve\u202c") == "eve");
+  CHECK(tlsearch::display_label("Eve\u200e") == "Eve");
   CHECK(tlsearch::facet_key("police\u200b-state") == tlsearch::facet_key("police-state"));
   CHECK(tlsearch::display_label("police\u200b-state") == "police-state");
   CHECK(tlsearch::display_label("\u26a0\ufe0f Alert") == "\u26a0 Alert");

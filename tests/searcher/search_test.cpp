@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "corpus_counts.h"
 #include "fixture.h"
 #include "tlsearch/error.h"
 
@@ -685,7 +686,12 @@ TEST_CASE("invisible characters neither make words nor glue them", "[search][tex
                    test::event_text("emoji", "2020-01-01", "Emoji \u26a0\ufe0f alert", 5,
                                     "[X]", "[Y]", "[z]",
                                     "Officers kept the zorblat\u200bquintex and the "
-                                    "fru\u00adgalmate logs."));
+                                    "fru\u00adgalmate logs, copied from a page with "
+                                    "marks: glorp\u200fvantine."));
+  // An actor written with a left-to-right mark after it is the same actor.
+  test::write_file(t.events() / "f.md",
+                   test::event_text("marked", "2020-01-02", "Marked actor", 5, "[X]",
+                                    "[Y\u200e]", "[z]", "Plain."));
   t.index();
   Searcher s = t.searcher();
   auto ids = [&](const std::string& q) { return hit_ids(s.search(query(q))); };
@@ -694,6 +700,10 @@ TEST_CASE("invisible characters neither make words nor glue them", "[search][tex
   CHECK(ids("frugalmate") == emoji);
   CHECK(ids("zorblat\u200bquintex") == emoji);
   CHECK(ids("fru\u00adgalmate") == emoji);
+  CHECK(ids("glorpvantine") == emoji);
+  CHECK(ids("vantine").empty());
+  CHECK(test::result_counts(s.search(query("emoji OR marked")), "actors", &FacetValue::value) ==
+        std::map<std::string, std::size_t>{{"Y", 2}});
   // An emoji's variation selector is no word: it finds nothing, and says so,
   // alone too (it is no empty query, which would browse every event).
   for (const char* q : {"\u2764\ufe0f", "\u26a0\ufe0f", "\ufe0f", "\u200b"}) {

@@ -52,7 +52,9 @@ std::string fold_case(std::string_view text);
 
 // `text` without the invisible characters that would split or glue words
 // unseen: variation selectors (the U+FE0F after an emoji), zero-width
-// joiners, word joiners, soft hyphens and stray BOMs are dropped; a
+// joiners, word joiners, soft hyphens, stray BOMs and bidi controls
+// (direction marks, embeddings, overrides and isolates, which text copied
+// from right-to-left pages carries) are dropped; a
 // zero-width space becomes a space (it separates words), or nothing with
 // `space_for_zwsp` false (labels, shown as they look). Applied to text
 // before it is indexed and to queries, so both read the same words.
