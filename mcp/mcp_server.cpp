@@ -70,6 +70,68 @@ int nesting_depth(std::string_view text) {
   return deepest;
 }
 
+// `text` with every escaped lone surrogate (`\ud83d` not followed by a low
+// one, or a low one alone) written as `\ufffd`. JSON's grammar allows them,
+// and a JavaScript client sends one for a string cut inside an emoji;
+// nlohmann::json refuses them, so a message that fails to parse is read
+// again with them replaced, as invalid text is everywhere else.
+std::string replace_lone_surrogates(std::string_view text) {
+  auto unit = [&](std::size_t at) -> long {  // the \uXXXX at `at`, or -1
+    if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u') return -1;
+    long value = 0;
+    for (std::size_t i = at + 2; i < at + 6; ++i) {
+      const char c = text[i];
+      const int digit = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+      if (digit < 0) return -1;
+      value = value * 16 + digit;
+    }
+    return value;
+  };
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!in_string) {
+      in_string = c == '"';
+      out += c;
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+      out += c;
+      continue;
+    }
+    if (c != '\\' || i + 1 >= text.size()) {
+      out += c;
+      continue;
+    }
+    const long value = unit(i);
+    if (value < 0) {  // another escape: copied whole
+      out.append(text.substr(i, 2));
+      ++i;
+      continue;
+    }
+    const bool high = value >= 0xD800 && value <= 0xDBFF;
+    const bool low = value >= 0xDC00 && value <= 0xDFFF;
+    const long next = high ? unit(i + 6) : -1;
+    if (high && next >= 0xDC00 && next <= 0xDFFF) {
+      out.append(text.substr(i, 12));  // a pair
+      i += 11;
+    } else if (high || low) {
+      out += "\\ufffd";
+      i += 5;
+    } else {
+      out.append(text.substr(i, 6));
+      i += 5;
+    }
+  }
+  return out;
+}
+
 json error_reply(const json& id, int code, const std::string& message) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
 }
@@ -424,6 +486,10 @@ struct Server::Impl {
       return error_reply(nullptr, kInvalidRequest,
                          "message nested deeper than " + std::to_string(options.max_nesting));
     json message = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (message.is_discarded() && text.find("\\u") != std::string_view::npos) {
+      const std::string repaired = replace_lone_surrogates(text);
+      if (repaired != text) message = json::parse(repaired, nullptr, /*allow_exceptions=*/false);
+    }
     if (message.is_discarded()) return error_reply(nullptr, kParseError, "parse error: not JSON");
     if (message.is_array())
       return error_reply(nullptr, kInvalidRequest, "batches are not supported");

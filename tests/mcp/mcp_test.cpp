@@ -396,6 +396,33 @@ TEST_CASE("mcp: malformed messages get JSON-RPC errors and the server keeps answ
   CHECK(mcp.wait() == 0);
 }
 
+// JSON allows an escaped lone surrogate, and a JavaScript client sends one
+// for a string cut inside an emoji: it is read as U+FFFD, not refused.
+TEST_CASE("mcp: an escaped lone surrogate in a message is read as a replacement character",
+          "[mcp]") {
+  TempDir tmp;
+  const std::string db = seed_index();
+  McpProcess mcp(db, (tmp / "err").string());
+  initialize(mcp);
+  const json police = cli_json(db, "police -n 1");
+  int id = 50;
+  for (const std::string query :
+       {R"(police \ud83d)", R"(\udc6e police)", R"(police \ud83d\ud83d)",
+        R"(police \\\ud800)", R"(police \ud83d\udc6e)", R"(police \\ud800)"}) {
+    INFO("query " << query);
+    mcp.send_raw(R"({"jsonrpc":"2.0","id":)" + std::to_string(++id) +
+                 R"(,"method":"tools/call","params":{"name":"search","arguments":{"query":")" +
+                 query + R"(","limit":1}}})" + "\n");
+    json reply = mcp.receive();
+    REQUIRE(!reply.contains("error"));
+    CHECK(reply["id"] == id);
+    CHECK(structured(reply["result"])["total"] == police["total"]);
+  }
+  // Not JSON for other reasons: still a parse error.
+  mcp.send_raw(R"({"jsonrpc":"2.0","id":70,"method":"ping","x":"\ud83d)" "\n");
+  CHECK(mcp.receive()["error"]["code"] == -32700);
+}
+
 TEST_CASE("mcp: a missing index is a tool error, not a crash", "[mcp]") {
   TempDir tmp;
   McpProcess mcp((tmp / "no-index").string(), (tmp / "err").string());
