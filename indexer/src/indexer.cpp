@@ -1307,6 +1307,15 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       try {
         copy_generation(options.db_path / schema::stub_generation(db_path), target);
         copy.emplace(target.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      } catch (const Error& e) {
+        copy.reset();
+        fs::remove_all(target, ec);
+        // The way out when the disk cannot hold a second copy.
+        throw Error(e.kind(), std::string(e.what()) +
+                                  " (an update this large is written into a copy of the "
+                                  "index; --max-transaction raises the number of changes "
+                                  "made in place, now " +
+                                  std::to_string(limit) + ")");
       } catch (...) {
         copy.reset();
         fs::remove_all(target, ec);
