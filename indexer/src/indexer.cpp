@@ -1255,7 +1255,11 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     // few huge new files go the bounded way).
     std::uintmax_t all_bytes = 0, changed_bytes = 0;
     for (const auto& candidate : walk.candidates) all_bytes += candidate.stamp.size;
-    for (const Candidate* c : changed) changed_bytes += c->stamp.size;
+    // A file past the size limit is refused unread: it weighs nothing here
+    // (or a broken 30 MB export beside the events rebuilt the index, or
+    // copied it, at every run).
+    for (const Candidate* c : changed)
+      if (c->stamp.size <= options.limits.max_file_bytes) changed_bytes += c->stamp.size;
     // Events whose files are gone from the folders walked.
     std::vector<Xapian::docid> removals;
     for (const auto& [path, entry] : indexed)

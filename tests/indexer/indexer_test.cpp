@@ -798,6 +798,35 @@ TEST_CASE("skipped files do not make a small timeline rebuild at every run",
   CHECK(s.stats().revision == first);  // nothing changed: no new generation
 }
 
+// A file past the size limit is an error at every run, but it is never
+// read, so it does not count as most of the folder's bytes changing.
+TEST_CASE("a file too large to read does not rebuild the index at every run",
+          "[indexer][errors]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md", simple("a", "Alpha"));
+  write_file(dir / "tl/b.md", simple("b", "Beta"));
+  write_file(dir / "tl/huge.md", simple("huge", "Huge", std::string(3 << 20, 'x')));
+  IndexOptions options;
+  options.db_path = dir / "db";
+  options.limits.max_file_bytes = 1 << 20;
+  std::size_t errors = 0;
+  options.on_diagnostic = [&](const Diagnostic& d) { errors += d.severity == Severity::kError; };
+  REQUIRE(index_paths({dir / "tl"}, options).added == 2);
+  CHECK(errors == 1);
+  const std::string generation = schema::stub_generation((dir / "db").string());
+  Searcher s(dir / "db");
+  const std::string revision = s.stats().revision;
+  for (int run = 0; run < 2; ++run) {
+    errors = 0;
+    const IndexSummary again = index_paths({dir / "tl"}, options);
+    CHECK(again.unchanged == 2);
+    CHECK(again.errors == 1);
+    CHECK(errors == 1);
+  }
+  CHECK(schema::stub_generation((dir / "db").string()) == generation);
+  CHECK(s.stats().revision == revision);
+}
+
 TEST_CASE("skipped files are known by their stamp, not read again at every run",
           "[indexer][stats]") {
   TempDir dir;
