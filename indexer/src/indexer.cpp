@@ -545,6 +545,9 @@ void prepare_index_folder(const fs::path& db) {
       throw Error(ErrorKind::kUsage, "index path " + db.string() + " is a file" + own);
     for (fs::directory_iterator it(db, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
+      // The stub another first run renamed into place since the check
+      // above: the folder is an index now.
+      if (name == kStubFile) return;
       // XAPIANDB.tmp: the stub another first run is writing this moment.
       if (name.empty() || name[0] == '.' || is_generation_name(name) ||
           name == std::string(kStubFile) + ".tmp")
@@ -1137,13 +1140,26 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     const auto give_up = std::chrono::steady_clock::now() +
                          std::chrono::duration<double>(options.lock_wait_seconds);
     while (true) {
+      std::string generation;
       try {
         prepare_index_folder(options.db_path);
+        generation = schema::stub_generation(db_path);
         db.emplace(db_path, Xapian::DB_CREATE_OR_OPEN);
+        // A run that swapped in a new generation while this one opened the
+        // stub may have left it the lock of the old one, about to be
+        // removed: open again (generations only move forward, and only
+        // under the live generation's lock).
+        if (schema::stub_generation(db_path) != generation) {
+          db.reset();
+          continue;
+        }
         break;
       } catch (const Xapian::DatabaseLockError&) {
         if (std::chrono::steady_clock::now() >= give_up) throw;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      } catch (const Xapian::DatabaseOpeningError&) {
+        // The generation the stub named was removed as it was opened.
+        if (schema::stub_generation(db_path) == generation) throw;
       }
     }
   } catch (const Xapian::DatabaseLockError& e) {
