@@ -63,12 +63,32 @@ int run(const IndexCommand& cmd, const GlobalOptions& global) {
                              {"message", d.message}});
   };
   auto last = std::chrono::steady_clock::now();
+  IndexPhase last_phase = IndexPhase::kReading;
   options.on_progress = [&](const IndexProgress& p) {
     if (!progress) return;
     auto now = std::chrono::steady_clock::now();
-    if (p.files_done != p.files_total && now - last < std::chrono::milliseconds(100)) return;
+    const bool news = p.phase != last_phase || p.phase == IndexPhase::kMerging ||
+                      (p.phase == IndexPhase::kReading && p.files_done == p.files_total);
+    if (!news && now - last < std::chrono::milliseconds(100)) return;
     last = now;
-    std::cerr << "\r\x1b[Kindexing " << p.files_done << "/" << p.files_total << std::flush;
+    last_phase = p.phase;
+    std::cerr << "\r\x1b[K";
+    switch (p.phase) {
+      case IndexPhase::kReading:
+        std::cerr << "indexing " << p.files_done << "/" << p.files_total;
+        break;
+      case IndexPhase::kCopying:
+        std::cerr << "copying the index for a large update: " << p.bytes_done / 1000000
+                  << "/" << p.bytes_total / 1000000 << " MB";
+        break;
+      case IndexPhase::kMerging:
+        std::cerr << "merging the index: " << p.table;
+        break;
+      case IndexPhase::kSaving:
+        std::cerr << "saving the index";
+        break;
+    }
+    std::cerr << std::flush;
     progress_shown = true;
   };
   std::vector<std::filesystem::path> inputs(cmd.inputs.begin(), cmd.inputs.end());

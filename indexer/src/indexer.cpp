@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -397,12 +398,50 @@ class Run {
   }
 
   void progress(std::size_t done, std::size_t total) {
-    if (options_.on_progress) options_.on_progress(IndexProgress{done, total});
+    files_done_ = done;
+    files_total_ = total;
+    if (!options_.on_progress) return;
+    IndexProgress p;
+    p.files_done = done;
+    p.files_total = total;
+    options_.on_progress(p);
+  }
+
+  // A step after the files (copying, merging, saving), reported with the
+  // files' last count.
+  void step(IndexProgress p) {
+    p.files_done = files_done_;
+    p.files_total = files_total_;
+    if (options_.on_progress) options_.on_progress(p);
   }
 
  private:
   const IndexOptions& options_;
   IndexSummary& summary_;
+  std::size_t files_done_ = 0;
+  std::size_t files_total_ = 0;
+};
+
+IndexProgress saving_step() {
+  IndexProgress p;
+  p.phase = IndexPhase::kSaving;
+  return p;
+}
+
+// Reports each table Xapian's compactor starts merging.
+class MergeProgress : public Xapian::Compactor {
+ public:
+  explicit MergeProgress(Run& run) : run_(run) {}
+  void set_status(const std::string& table, const std::string& status) override {
+    if (!status.empty()) return;  // the end of a table: the next one says more
+    IndexProgress p;
+    p.phase = IndexPhase::kMerging;
+    p.table = table;
+    run_.step(p);
+  }
+
+ private:
+  Run& run_;
 };
 
 // Warns about each touched event whose id another indexed event also uses.
@@ -620,7 +659,9 @@ void remove_leftover_generations(const fs::path& db) {
 // Copies one file, with the system's own reason when it fails (a full disk
 // is "No space left on device"; std::filesystem::copy_file says "Input/output
 // error"). copy_file_range lets the kernel (or a reflink) do it.
-void copy_file_checked(const fs::path& from, const fs::path& to) {
+// `copied(n)` is called after each chunk of n bytes.
+void copy_file_checked(const fs::path& from, const fs::path& to,
+                       const std::function<void(std::uintmax_t)>& copied) {
   auto fail = [&] {
     throw Error(ErrorKind::kDatabase, "cannot copy " + from.string() + " to " + to.string() +
                                           ": " + std::strerror(errno));
@@ -639,7 +680,7 @@ void copy_file_checked(const fs::path& from, const fs::path& to) {
   while (true) {
     ssize_t n = -1;
     if (kernel) {
-      n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+      n = ::copy_file_range(in, nullptr, out, nullptr, 64 << 20, 0);
       if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
                     errno == EOPNOTSUPP)) {
         kernel = false;
@@ -659,6 +700,7 @@ void copy_file_checked(const fs::path& from, const fs::path& to) {
       }
     }
     if (n == 0) break;
+    if (n > 0) copied(static_cast<std::uintmax_t>(n));
     if (n < 0) {
       if (errno == EINTR) continue;
       const int saved = errno;
@@ -675,18 +717,29 @@ void copy_file_checked(const fs::path& from, const fs::path& to) {
 // Copies the files of the live generation `from` into a new folder `to`,
 // for an update too large for one transaction. The writer lock is held and
 // nothing is uncommitted, so the files are the last commit as it is on disk.
-void copy_generation(const fs::path& from, const fs::path& to) {
+void copy_generation(const fs::path& from, const fs::path& to, Run& run) {
   std::error_code ec;
   fs::create_directories(to, ec);
   if (ec)
     throw Error(ErrorKind::kDatabase, "cannot create " + to.string() + ": " + ec.message());
+  std::vector<fs::path> files;
+  IndexProgress progress;
+  progress.phase = IndexPhase::kCopying;
   for (fs::directory_iterator it(from, ec), end; it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name == "flintlock") continue;  // the copy gets its own lock
-    copy_file_checked(it->path(), to / name);
+    if (it->path().filename() == "flintlock") continue;  // the copy gets its own lock
+    files.push_back(it->path());
+    std::error_code size_ec;
+    const std::uintmax_t size = it->file_size(size_ec);
+    if (!size_ec) progress.bytes_total += size;
   }
   if (ec)
     throw Error(ErrorKind::kDatabase, "cannot read " + from.string() + ": " + ec.message());
+  run.step(progress);
+  for (const auto& file : files)
+    copy_file_checked(file, to / file.filename(), [&](std::uintmax_t n) {
+      progress.bytes_done += n;
+      run.step(progress);
+    });
 }
 
 // Flushes every file of a generation written with DB_NO_SYNC, then the
@@ -970,9 +1023,11 @@ void rebuild(RunState& state, Xapian::WritableDatabase& live,
     for (const auto& thread_parts : parts)
       for (const auto& path : thread_parts) sources.add_database(Xapian::Database(path));
     sources.add_database(Xapian::Database(last));
-    sources.compact(target.string(), Xapian::Compactor::STANDARD);
+    MergeProgress merge_progress(state.run);
+    sources.compact(target.string(), Xapian::Compactor::STANDARD, 0, merge_progress);
   }
   fs::remove_all(work, ec);
+  state.run.step(saving_step());
   {
     Xapian::Database fresh(target.string());
     check_all_duplicate_ids(fresh, state.run, state.summary);
@@ -1325,7 +1380,7 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
       std::error_code ec;
       fs::remove_all(target, ec);
       try {
-        copy_generation(options.db_path / schema::stub_generation(db_path), target);
+        copy_generation(options.db_path / schema::stub_generation(db_path), target, run);
         copy.emplace(target.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
       } catch (const Error& e) {
         copy.reset();
@@ -1349,6 +1404,8 @@ IndexSummary index_paths(const std::vector<fs::path>& inputs,
     try {
       RunState state{options, run, summary, walk, indexed, skip_reasons, skipped};
       update(state, out, changed, removals, copied ? limit : 0);
+      if (!changed.empty() || !removals.empty())
+        run.step(saving_step());
       if (copied) {
         out.commit();
         summary.documents = out.get_doccount();

@@ -731,6 +731,89 @@ TEST_CASE("an update larger than one transaction goes through a copy of the inde
   CHECK(facet_counts(rebuilt.search(all), "actors") == actors);
 }
 
+// A million events spend minutes after the last file is read (merging the
+// parts, or copying the index for a large update): progress says so.
+TEST_CASE("progress reports every step of a run, in order", "[indexer][progress]") {
+  TempDir dir;
+  for (int i = 0; i < 12; ++i)
+    write_file(dir / ("tl/e" + std::to_string(i) + ".md"),
+               simple("e" + std::to_string(i), "Event " + std::to_string(i)));
+  auto run = [&](std::size_t limit) {
+    std::vector<IndexProgress> steps;
+    IndexOptions options;
+    options.db_path = dir / "db";
+    options.transaction_limit = limit;
+    options.on_progress = [&](const IndexProgress& p) { steps.push_back(p); };
+    index_paths({dir / "tl"}, options);
+    REQUIRE(!steps.empty());
+    // Phases only move forward: copying, reading, merging, saving.
+    auto rank = [](IndexPhase phase) {
+      switch (phase) {
+        case IndexPhase::kCopying: return 0;
+        case IndexPhase::kReading: return 1;
+        case IndexPhase::kMerging: return 2;
+        case IndexPhase::kSaving: return 3;
+      }
+      return -1;
+    };
+    for (std::size_t i = 1; i < steps.size(); ++i)
+      CHECK(rank(steps[i - 1].phase) <= rank(steps[i].phase));
+    return steps;
+  };
+  auto phases = [](const std::vector<IndexProgress>& steps) {
+    std::set<IndexPhase> seen;
+    for (const auto& step : steps) seen.insert(step.phase);
+    return seen;
+  };
+
+  // A first run builds parts and merges them, table by table.
+  auto first = run(10000);
+  CHECK(phases(first) ==
+        std::set<IndexPhase>{IndexPhase::kReading, IndexPhase::kMerging, IndexPhase::kSaving});
+  std::set<std::string> tables;
+  for (const auto& step : first) {
+    if (step.phase == IndexPhase::kMerging) tables.insert(step.table);
+    if (step.phase != IndexPhase::kReading) {
+      // Later steps carry the files' final count.
+      CHECK(step.files_done == 12);
+      CHECK(step.files_total == 12);
+    }
+  }
+  CHECK(tables.count("postlist") == 1);
+  CHECK(tables.count("position") == 1);
+  CHECK(first.back().phase == IndexPhase::kSaving);
+
+  // A small update in place: reading, then saving.
+  write_file(dir / "tl/e12.md", simple("e12", "Event 12"));
+  auto small = run(10000);
+  CHECK(phases(small) == std::set<IndexPhase>{IndexPhase::kReading, IndexPhase::kSaving});
+
+  // An update past the transaction limit copies the index first, byte
+  // counts growing to the whole index.
+  for (int i = 0; i < 5; ++i) {
+    write_file(dir / ("tl/e" + std::to_string(i) + ".md"),
+               simple("e" + std::to_string(i), "Edited " + std::to_string(i)));
+    touch_later(dir / ("tl/e" + std::to_string(i) + ".md"));
+  }
+  auto large = run(2);
+  CHECK(phases(large) ==
+        std::set<IndexPhase>{IndexPhase::kCopying, IndexPhase::kReading, IndexPhase::kSaving});
+  std::uintmax_t copied = 0, total = 0;
+  for (const auto& step : large) {
+    if (step.phase != IndexPhase::kCopying) continue;
+    CHECK(step.bytes_done >= copied);
+    CHECK(step.bytes_done <= step.bytes_total);
+    copied = step.bytes_done;
+    total = step.bytes_total;
+  }
+  CHECK(total > 0);
+  CHECK(copied == total);
+
+  // Nothing changed: nothing to save.
+  auto none = run(10000);
+  CHECK(phases(none) == std::set<IndexPhase>{IndexPhase::kReading});
+}
+
 TEST_CASE("the index revision changes at every run that commits, rebuilds included",
           "[indexer][stats]") {
   TempDir dir;

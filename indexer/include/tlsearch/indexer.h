@@ -20,6 +20,7 @@
 #define TLSEARCH_INDEXER_H
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -29,10 +30,25 @@
 
 namespace tlsearch {
 
-// Progress of a run, reported while files are processed.
+// What a run is doing when it reports progress.
+enum class IndexPhase {
+  kReading,  // reading files: files_done of files_total
+  kCopying,  // copying the live index for an update too large for one
+             // transaction: bytes_done of bytes_total
+  kMerging,  // merging the parts a rebuild wrote into one index (Xapian's
+             // compaction), one table after another, named in `table`
+  kSaving,   // committing the changes and flushing them to disk
+};
+
+// Progress of a run, reported while files are processed, then at each
+// step after them (which can take minutes for a million events).
 struct IndexProgress {
   std::size_t files_done = 0;   // files examined so far
   std::size_t files_total = 0;  // files found by the walk
+  IndexPhase phase = IndexPhase::kReading;
+  std::uintmax_t bytes_done = 0;   // kCopying: bytes of the index copied
+  std::uintmax_t bytes_total = 0;  // kCopying: bytes to copy
+  std::string table;               // kMerging: "postlist", "position", ...
 };
 
 struct IndexOptions {
@@ -43,7 +59,8 @@ struct IndexOptions {
   // Called for every warning and error about a file, in walk order.
   // Default: none (diagnostics are still counted in the summary).
   std::function<void(const Diagnostic&)> on_diagnostic;
-  // Called about every 100 files and at the end. Default: none.
+  // Called about every 100 files, at the end of them, and at each step
+  // after them (see IndexPhase). Default: none.
   std::function<void(const IndexProgress&)> on_progress;
   // Build the spelling dictionary used for "did you mean". Default: true.
   bool spelling = true;
