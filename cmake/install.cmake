@@ -4,7 +4,7 @@
 #   SONAME), static with -DBUILD_SHARED_LIBS=OFF. It is built from the
 #   objects of the module libraries, so nothing is compiled twice; those stay
 #   static, position-independent convenience libraries for the CLI and tests.
-# - Xapian, yaml-cpp, cmark-gfm and utf8proc are private dependencies (no public header
+# - Xapian, yaml-cpp, cmark-gfm, utf8proc and ICU are private dependencies (no public header
 #   includes them); nlohmann_json is public, because output.h and
 #   event_json.h take and return nlohmann::json.
 # - `cmake --install` puts there the library, the public headers (every
@@ -63,6 +63,7 @@ target_link_libraries(tlsearch_lib
   PUBLIC nlohmann_json::nlohmann_json
   PRIVATE $<BUILD_INTERFACE:tlsearch_xapian> $<BUILD_INTERFACE:yaml-cpp>
           $<BUILD_INTERFACE:PkgConfig::CMARKGFM> $<BUILD_INTERFACE:PkgConfig::UTF8PROC>
+          $<BUILD_INTERFACE:PkgConfig::ICU>
           $<BUILD_INTERFACE:Threads::Threads>)
 if(TLSEARCH_SHARED AND NOT TLSEARCH_SANITIZE AND NOT TLSEARCH_FUZZ)
   # Catch a dependency missing from the link now, not in a user's program.
@@ -108,11 +109,11 @@ else()
 endif()
 if(TLSEARCH_SHARED)
   set(TLSEARCH_PC_REQUIRES "nlohmann_json >= 3")
-  set(TLSEARCH_PC_REQUIRES_PRIVATE "xapian-core yaml-cpp libcmark-gfm libutf8proc")
+  set(TLSEARCH_PC_REQUIRES_PRIVATE "xapian-core yaml-cpp libcmark-gfm libutf8proc icu-uc")
   set(TLSEARCH_PC_LIBS "-L\${libdir} -ltlsearch")
   set(TLSEARCH_PC_LIBS_PRIVATE "-pthread")
 else()
-  set(TLSEARCH_PC_REQUIRES "nlohmann_json >= 3 xapian-core yaml-cpp libcmark-gfm libutf8proc")
+  set(TLSEARCH_PC_REQUIRES "nlohmann_json >= 3 xapian-core yaml-cpp libcmark-gfm libutf8proc icu-uc")
   set(TLSEARCH_PC_REQUIRES_PRIVATE "")
   # C programs linking the static C++ library need its runtime too.
   set(TLSEARCH_PC_LIBS "-L\${libdir} -ltlsearch -pthread -lstdc++ -lm")

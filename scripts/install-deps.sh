@@ -7,6 +7,7 @@ if [ $# -gt 0 ]; then packages=("$@"); else packages=(
   g++ cmake ninja-build pkg-config
   libxapian-dev xapian-tools libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libutf8proc-dev
+  libicu-dev
   libcli11-dev catch2 nlohmann-json3-dev libfmt-dev
   libcpp-httplib-dev
   libjemalloc-dev  # the tlsearch command's allocator (optional, faster)

@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 #include <utf8proc.h>
 
 namespace tlsearch {
@@ -450,8 +453,76 @@ std::string fold_width(std::string_view text) {
   return out;
 }
 
+bool is_unspaced(char32_t cp) {
+  return (cp >= 0x0E00 && cp <= 0x0EFF) ||  // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||  // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF) ||  // Khmer
+         (cp >= 0x19E0 && cp <= 0x19FF) ||  // Khmer symbols
+         (cp >= 0xA9E0 && cp <= 0xA9FF) ||  // Myanmar extended B
+         (cp >= 0xAA60 && cp <= 0xAA7F);    // Myanmar extended A
+}
+
+namespace {
+
+// Appends `run` (text of unspaced scripts only) to `out`, with
+// kWordSeparator between the words ICU's dictionary-based word breaker
+// finds in it; the run unsplit when ICU cannot make a breaker.
+void append_words(std::string_view run, std::string& out) {
+  // One per thread: a BreakIterator is not thread-safe, and making one
+  // loads its rules (its dictionaries load on first use, once a process).
+  thread_local const std::unique_ptr<icu::BreakIterator> breaker = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> made(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) made.reset();
+    return made;
+  }();
+  if (!breaker) {
+    out.append(run);
+    return;
+  }
+  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
+  breaker->setText(text);
+  int32_t start = breaker->first();
+  for (int32_t end = breaker->next(); end != icu::BreakIterator::DONE;
+       start = end, end = breaker->next()) {
+    if (start > 0) out += kWordSeparator;
+    text.tempSubStringBetween(start, end).toUTF8String(out);
+  }
+}
+
+}  // namespace
+
+std::string split_unspaced_words(std::string text) {
+  std::string out;
+  std::size_t copied = 0;  // text[copied, pos) is still to copy
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    // Every such character is three bytes in UTF-8.
+    if (static_cast<unsigned char>(text[pos]) < 0xE0) {
+      ++pos;
+      continue;
+    }
+    const std::size_t start = pos;
+    if (!is_unspaced(decode_one(text, &pos))) continue;
+    std::size_t end = pos;
+    while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0xE0) {
+      std::size_t next = end;
+      if (!is_unspaced(decode_one(text, &next))) break;
+      end = next;
+    }
+    out.append(text, copied, start - copied);
+    append_words(std::string_view(text).substr(start, end - start), out);
+    copied = pos = end;
+  }
+  if (copied == 0) return text;
+  out.append(text, copied, std::string::npos);
+  return out;
+}
+
 std::string text_for_words(std::string_view text) {
-  return fold_width(drop_invisibles(text));
+  return split_unspaced_words(fold_width(drop_invisibles(text)));
 }
 
 bool is_cjk(char32_t cp) {

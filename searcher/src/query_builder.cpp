@@ -1151,7 +1151,14 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   std::size_t words = 0;
   bool plain = !parsed.degraded;
   bool in_word = false;
-  for (const char c : clean) {
+  const std::string_view separator = kWordSeparator;  // between Thai words
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    if (clean.compare(i, separator.size(), separator) == 0) {
+      in_word = false;
+      i += separator.size() - 1;
+      continue;
+    }
+    const char c = clean[i];
     const auto u = static_cast<unsigned char>(c);
     const bool word_char = u >= 0x80 || std::isalnum(u) || c == '\'';
     if (!word_char && !std::isspace(u)) plain = false;

@@ -826,7 +826,12 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
                                request.snippet_length, stemmer,
                                Xapian::MSet::SNIPPET_CJK_NGRAM,
                                "<mark>", "</mark>", "\xe2\x80\xa6");
-    // CJK text is marked character by character: one mark per run.
+    // Thai and its kind are shown as written, without the separators
+    // Xapian needed to find their words (text_for_words)...
+    const std::string_view separator = kWordSeparator;
+    for (std::size_t at = 0; (at = hit.snippet.find(separator, at)) != std::string::npos;)
+      hit.snippet.erase(at, separator.size());
+    // ...and CJK text is marked character by character: one mark per run.
     for (std::size_t at = 0; (at = hit.snippet.find("</mark><mark>", at)) != std::string::npos;)
       hit.snippet.erase(at, 13);
     // Xapian escapes < > & only; quotes too, so a snippet is safe in an

@@ -300,6 +300,43 @@ TEST_CASE("is_cjk knows the scripts written without spaces that the indexer spli
   CHECK_FALSE(tlsearch::contains_cjk("\xe7\x9b"));  // cut short: no character
 }
 
+TEST_CASE("split_unspaced_words separates the words of Thai, Lao, Myanmar and Khmer",
+          "[normalize]") {
+  using tlsearch::split_unspaced_words;
+  const std::string sep = tlsearch::kWordSeparator;
+  CHECK(sep == "\u2063");
+  // "test system", "police install camera CCTV throughout city".
+  CHECK(split_unspaced_words("ทดสอบระบบ") ==
+        "ทดสอบ" + sep + "ระบบ");
+  const std::string thai =
+      "ตำรวจติดตั้งกล"
+      "้อง";  // police install camera
+  CHECK(split_unspaced_words("Police " + thai + ", 2024.") ==
+        "Police ตำรวจ" + sep + "ติด" + sep +
+            "ตั้ง" + sep + "กล้อง, 2024.");
+  // Lao, Khmer, Myanmar: split, nothing lost.
+  for (const std::string text :
+       {"ຕຳຫຼວດຕິດຕັ້ງ",
+        "សួស្តីពិភពលោក",
+        "မင်္ဂလာပါ"}) {
+    INFO(text);
+    const std::string split = split_unspaced_words(text);
+    CHECK(split.find(sep) != std::string::npos);
+    std::string joined = split;
+    for (std::size_t at; (at = joined.find(sep)) != std::string::npos;) joined.erase(at, sep.size());
+    CHECK(joined == text);
+    CHECK(split_unspaced_words(split) == split);  // once is enough
+  }
+  // One word, other scripts and bytes cut short are left as they are.
+  CHECK(split_unspaced_words("ตำรวจ") == "ตำรวจ");
+  CHECK(split_unspaced_words("café 监控 — ok") == "café 监控 — ok");
+  CHECK(split_unspaced_words("\xe0\xb8") == "\xe0\xb8");
+  CHECK(split_unspaced_words("") == "");
+  CHECK(tlsearch::is_unspaced(U'ก'));
+  CHECK_FALSE(tlsearch::is_unspaced(U'a'));
+  CHECK_FALSE(tlsearch::is_unspaced(U'监'));
+}
+
 TEST_CASE("fold_width reads full-width and half-width forms as the plain ones",
           "[normalize]") {
   using tlsearch::fold_width;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "corpus_counts.h"
+#include "tlsearch/normalize.h"
 #include "fixture.h"
 #include "tlsearch/error.h"
 
@@ -987,6 +988,53 @@ TEST_CASE("Chinese, Japanese and Korean words are found inside runs of text",
   const auto two = s.search(query("カメラ 映像"));
   REQUIRE(two.hits.size() == 1);
   CHECK(two.hits[0].snippet.find("<mark>カメラ</mark>の<mark>映像</mark>") != std::string::npos);
+}
+
+TEST_CASE("Thai, Lao, Khmer and Myanmar words are found inside runs of text",
+          "[search][unicode]") {
+  TempDir dir;
+  // Thai: "Police install CCTV cameras throughout the city" / "The court
+  // orders the police to disclose the footage"; Khmer: "police install
+  // cameras"; Lao: "police install cameras".
+  write_file(dir / "e/th.md",
+             "---\nid: th\ntitle: ตำรวจติดตั้งกล้องวงจรปิดทั่วเมือง\n---\n"
+             "ตำรวจติดตั้งกล้องวงจรปิดทั่วเมือง Police cameras.\n");
+  write_file(dir / "e/court.md", "---\nid: court\ntitle: Court order\n---\n"
+                                 "ศาลสั่งให้ตำรวจเปิดเผยภาพ\n");
+  write_file(dir / "e/km.md", "---\nid: km\ntitle: ប៉ូលីសដំឡើងកាមេរ៉ា\n---\nbody\n");
+  write_file(dir / "e/lo.md", "---\nid: lo\ntitle: ຕຳຫຼວດຕິດຕັ້ງກ້ອງ\n---\nbody\n");
+  // The same words, apart and side by side (p2, found second on disk).
+  write_file(dir / "e/p1.md", "---\nid: p1\ntitle: Apart\n---\nวงจรปิด ประตู กล้อง\n");
+  write_file(dir / "e/p2.md", "---\nid: p2\ntitle: Close\n---\nกล้องวงจรปิด ประตู\n");
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "e"}, options).errors == 0);
+  Searcher s(dir / "db");
+  auto ids = [&](const std::string& q) { return sorted_ids(s, q); };
+  using V = std::vector<std::string>;
+  CHECK(ids("ตำรวจ") == V{"court", "th"});       // police, inside both runs
+  CHECK(ids("กล้องวงจรปิด") == V{"p1", "p2", "th"});  // CCTV camera, typed as one run
+  // Its words side by side rank higher, as English words do.
+  const V ranked = hit_ids(s.search(query("กล้องวงจรปิด")));
+  const auto rank = [&](const char* id) { return std::find(ranked.begin(), ranked.end(), id) - ranked.begin(); };
+  CHECK(rank("p2") < rank("p1"));
+  CHECK(ids("title:เมือง") == V{"th"});           // city
+  CHECK(ids("ศาล") == V{"court"});                // court
+  CHECK(ids("ตำรวจ police") == V{"th"});
+  CHECK(ids("\"ติดตั้งกล้อง\"") == V{"th"});     // a phrase of words
+  CHECK(ids("\"กล้องติดตั้ง\"").empty());         // the words in another order
+  CHECK(ids("ตำรวจ NEAR/4 กล้อง") == V{"th"});
+  CHECK(ids("កាមេរ៉ា") == V{"km"});               // Khmer: camera
+  CHECK(ids("ຕຳຫຼວດ") == V{"lo"});                // Lao: police
+  // Snippets mark the words, and show the text as written.
+  const auto hits = s.search(query("id:th กล้อง")).hits;
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].snippet.find("ตำรวจติดตั้ง<mark>กล้อง</mark>วงจรปิดทั่วเมือง") != std::string::npos);
+  CHECK(hits[0].snippet.find(tlsearch::kWordSeparator) == std::string::npos);
+  const auto both = s.search(query("id:th กล้องวงจรปิด")).hits;
+  REQUIRE(both.size() == 1);
+  CHECK(both[0].snippet.find("ติดตั้ง<mark>กล้องวงจรปิด</mark>ทั่ว") != std::string::npos);
+  CHECK(hits[0].title == "ตำรวจติดตั้งกล้องวงจรปิดทั่วเมือง");
 }
 
 TEST_CASE("plain words with many matches: each page is the slice of the whole ranking",

@@ -78,8 +78,25 @@ std::string facet_key_prefix(std::string_view text);
 // Xapian's CJK splitting counts those forms as CJK characters.
 std::string fold_width(std::string_view text);
 
+// Whether `cp` is a letter, mark or sign of a script written without
+// spaces between words whose words ICU's dictionaries find: Thai, Lao,
+// Myanmar (Burmese) and Khmer.
+bool is_unspaced(char32_t cp);
+
+// What separates the words split_unspaced_words() finds: U+2063 INVISIBLE
+// SEPARATOR, which Xapian reads as a word break (not as part of a word,
+// as it reads a zero-width space) and readers do not see.
+inline constexpr const char* kWordSeparator = "\u2063";
+
+// `text` with kWordSeparator between the words of each run of Thai, Lao,
+// Myanmar or Khmer text (ICU's word breaker), which Xapian would
+// otherwise read as one word: `ทดสอบระบบ` becomes `ทดสอบ` + U+2063 + `ระบบ`.
+// Other text is unchanged.
+std::string split_unspaced_words(std::string text);
+
 // `text` as words are read from it, by the indexer, the query parser and
-// snippets alike: drop_invisibles(), then fold_width().
+// snippets alike: drop_invisibles(), fold_width(), then
+// split_unspaced_words().
 std::string text_for_words(std::string_view text);
 
 // Whether `cp` is a character of Chinese, Japanese or Korean text that

@@ -15,7 +15,7 @@ namespace tlsearch::schema {
 
 // Stored in the database metadata under kMetaSchemaVersion. A searcher
 // refuses an index written with another version.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 inline constexpr const char* kMetaSchemaVersion = "tlsearch.schema";
 // Files a run skipped (no front matter, a JSON that is no event), as a JSON
 // array of [path, size, mtime_ns, reason]: the next run knows them by their
