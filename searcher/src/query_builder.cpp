@@ -37,15 +37,28 @@ Xapian::Query facet_value_query(const std::string& prefix, const std::string& va
   return Xapian::Query(schema::boolean_term(prefix, key));
 }
 
+using UnknownValues = std::shared_ptr<std::vector<UnknownValue>>;
+
 class FacetFieldProcessor : public Xapian::FieldProcessor {
  public:
-  explicit FacetFieldProcessor(const char* prefix) : prefix_(prefix) {}
+  FacetFieldProcessor(const Xapian::Database& db, const char* field, const char* prefix,
+                      UnknownValues unknown)
+      : db_(db), field_(field), prefix_(prefix), unknown_(std::move(unknown)) {}
   Xapian::Query operator()(const std::string& value) override {
-    return facet_value_query(prefix_, value);
+    Xapian::Query query = facet_value_query(prefix_, value);
+    if (!facet_value_exists(db_, prefix_, value)) {
+      auto same = [&](const UnknownValue& u) { return u.field == field_ && u.value == value; };
+      if (std::none_of(unknown_->begin(), unknown_->end(), same))
+        unknown_->push_back({field_, prefix_, value});
+    }
+    return query;
   }
 
  private:
+  Xapian::Database db_;
+  std::string field_;
   std::string prefix_;
+  UnknownValues unknown_;
 };
 
 class IdFieldProcessor : public Xapian::FieldProcessor {
@@ -377,7 +390,8 @@ bool is_stopword_stem(std::string_view stem) {
 namespace {
 
 void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
-               const FieldProblem& field_problem, const FieldNotes& field_notes) {
+               const FieldProblem& field_problem, const FieldNotes& field_notes,
+               const UnknownValues& unknown_values) {
   qp.set_database(db);
   // The indexer's stemmer: accents folded, then English stems.
   qp.set_stemmer(Xapian::Stem(new internal::CachingStemmer));
@@ -400,7 +414,8 @@ void configure(Xapian::QueryParser& qp, const Xapian::Database& db,
       prefix = info->term_prefix;
     else
       prefix = schema::kTier;
-    qp.add_boolean_prefix(field, (new FacetFieldProcessor(prefix))->release());
+    qp.add_boolean_prefix(
+        field, (new FacetFieldProcessor(db, field, prefix, unknown_values))->release());
   }
   qp.add_boolean_prefix("id", (new IdFieldProcessor)->release());
   qp.add_boolean_prefix("date", (new DateFieldProcessor(field_problem))->release());
@@ -1106,7 +1121,8 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
   Xapian::QueryParser qp;
   auto field_problem = std::make_shared<std::string>();
   auto field_notes = std::make_shared<std::vector<std::string>>();
-  configure(qp, db, field_problem, field_notes);
+  auto unknown_values = std::make_shared<std::vector<UnknownValue>>();
+  configure(qp, db, field_problem, field_notes, unknown_values);
   qp.set_default_op(default_or ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
   try {
     clean = normalize_field_names(clean, parsed.notices);
@@ -1123,6 +1139,7 @@ ParsedQuery parse_query_text(const std::string& text, const Xapian::Database& db
         qp.parse_query(defuse_operator_pairs(rewrite_top_level(clean, searchable)), kFlags);
     if (!field_problem->empty()) throw Xapian::QueryParserError(*field_problem);
     parsed.notices.insert(parsed.notices.end(), field_notes->begin(), field_notes->end());
+    parsed.unknown_values = std::move(*unknown_values);
   } catch (const Xapian::QueryParserError& e) {
     parsed.degraded = true;
     parsed.notices.push_back("query syntax not understood (" + e.get_msg() +
@@ -1399,6 +1416,17 @@ std::vector<Xapian::Query> range_filters(const SearchRequest& request) {
                          Xapian::sortable_serialise(min));
   }
   return filters;
+}
+
+bool facet_value_exists(const Xapian::Database& db, const std::string& prefix,
+                        const std::string& value) {
+  if (const auto start = facet_wildcard_start(value)) {
+    if (start->empty()) return false;
+    Xapian::TermIterator first = db.allterms_begin(prefix + *start);
+    return first != db.allterms_end(prefix + *start);
+  }
+  const std::string key = facet_key(value);
+  return !key.empty() && db.term_exists(schema::boolean_term(prefix, key));
 }
 
 Xapian::Query apply_filters(const Xapian::Query& query,

@@ -31,6 +31,13 @@ inline constexpr std::size_t kMaxFilterValues = 1024;
 // (parse_query_text, where the value is explained).
 inline constexpr double kPhraseBoost = 0.3;
 
+// A facet value the query filters on (`lane:"..."`) that no event has.
+struct UnknownValue {
+  std::string field;        // the query field: "lane", "tag", "tier"...
+  std::string term_prefix;  // its boolean term prefix
+  std::string value;        // as written
+};
+
 struct ParsedQuery {
   Xapian::Query query;
   // When `query` is plain words with the phrase boost, the two parts:
@@ -39,6 +46,9 @@ struct ParsedQuery {
   bool empty = true;              // no query text: browsing
   bool degraded = false;          // the syntax was rejected; plain words used
   std::vector<std::string> notices;
+  // Filter values of the query that no event has, each once, for the
+  // searcher to say so and suggest the values meant.
+  std::vector<UnknownValue> unknown_values;
 };
 
 // Parses `text` with tlsearch's syntax (docs/query-syntax.md).
@@ -58,6 +68,11 @@ std::optional<std::string> words_without_filters(const std::string& text);
 // start of the values it selects (facet_key_prefix; empty when it holds
 // nothing to match); nullopt for a plain value.
 std::optional<std::string> facet_wildcard_start(const std::string& value);
+
+// Whether some event has the facet value `value` under the boolean term
+// `prefix` (for a wildcard value, some value it selects).
+bool facet_value_exists(const Xapian::Database& db, const std::string& prefix,
+                        const std::string& value);
 
 // Whether `stem` is one of the query parser's stopwords (`the`, `and`...),
 // as indexed: snippets do not mark them.

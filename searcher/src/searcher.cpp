@@ -38,6 +38,9 @@ constexpr std::size_t kMaxLimit = 10000;
 constexpr std::size_t kMaxOffset = 4294967295u;  // Xapian counts documents in 32 bits
 // Fewer hits than this and a spelling suggestion is looked for.
 constexpr std::size_t kSuggestBelow = 3;
+// Notices of unknown filter values at most (a list of a thousand misspelt
+// values is not answered with a thousand suggestions).
+constexpr std::size_t kMaxNotices = 10;
 // Attempts when a concurrent commit invalidates what was being read.
 constexpr int kRetries = 5;
 
@@ -207,6 +210,97 @@ const std::string& best_label(const Tally& tally, const std::string& key) {
     }
   }
   return best ? *best : key;
+}
+
+// A key's characters, each as the number its UTF-8 bytes make (keys are
+// valid UTF-8): enough to compare them one by one.
+std::vector<std::uint32_t> key_chars(std::string_view key) {
+  std::vector<std::uint32_t> chars;
+  for (unsigned char byte : key) {
+    if ((byte & 0xC0) == 0x80 && !chars.empty())
+      chars.back() = chars.back() << 8 | byte;
+    else
+      chars.push_back(byte);
+  }
+  return chars;
+}
+
+// Levenshtein distance between a and b, or more than `most` when it is.
+std::size_t edit_distance(const std::vector<std::uint32_t>& a,
+                          const std::vector<std::uint32_t>& b, std::size_t most) {
+  const std::size_t longer = std::max(a.size(), b.size());
+  if (longer - std::min(a.size(), b.size()) > most) return most + 1;
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0], smallest = row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+      smallest = std::min(smallest, row[j]);
+    }
+    if (smallest > most) return most + 1;
+  }
+  return row[b.size()];
+}
+
+// Whether every word of `key` is a word of `other` (`thiel` of `peter thiel`).
+bool words_within(const std::string& key, const std::string& other) {
+  const std::string padded = " " + other + " ";
+  std::size_t start = 0;
+  while (start < key.size()) {
+    std::size_t end = key.find(' ', start);
+    if (end == std::string::npos) end = key.size();
+    if (end > start && padded.find(" " + key.substr(start, end - start) + " ") == std::string::npos)
+      return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// The keys a user who typed `key` (known to no event) may have meant, at
+// most three, best first: values holding all its words (`thiel`: `peter
+// thiel`), most common first, then values a few typing slips away
+// (`survelance infrastructure`), nearest first. Reads every value of the
+// facet, only for a filter that matched nothing.
+std::vector<std::string> suggest_facet_keys(
+    const std::string& key, const Xapian::Database& db, const std::string& term_prefix,
+    const std::function<std::string(const std::string&)>& key_of) {
+  constexpr std::size_t kSuggestions = 3;
+  const std::vector<std::uint32_t> typed = key_chars(key);
+  // Slips allowed: none in a word of three letters, where one slip makes
+  // another word.
+  const std::size_t most = typed.size() < 4 ? 0 : typed.size() < 8 ? 1 : typed.size() < 14 ? 2 : 3;
+  struct Candidate {
+    std::string key;
+    bool holds_words;
+    std::size_t distance;
+    Xapian::doccount count;
+  };
+  std::vector<Candidate> candidates;
+  for (auto it = db.allterms_begin(term_prefix); it != db.allterms_end(term_prefix); ++it) {
+    const std::string other = key_of(*it);
+    if (other.empty() || other == key) continue;
+    if (words_within(key, other)) {
+      candidates.push_back({other, true, 0, it.get_termfreq()});
+    } else if (most > 0) {
+      const std::size_t distance = edit_distance(typed, key_chars(other), most);
+      if (distance <= most) candidates.push_back({other, false, distance, it.get_termfreq()});
+    }
+  }
+  auto better = [](const Candidate& a, const Candidate& b) {
+    if (a.holds_words != b.holds_words) return a.holds_words;
+    if (a.distance != b.distance) return a.distance < b.distance;
+    if (a.count != b.count) return a.count > b.count;
+    return a.key < b.key;
+  };
+  const std::size_t top = std::min(kSuggestions, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(top),
+                    candidates.end(), better);
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < top; ++i) keys.push_back(std::move(candidates[i].key));
+  return keys;
 }
 
 FacetCounts finish_facet(const schema::FacetInfo& info, const FacetTally& tally,
@@ -582,6 +676,17 @@ struct Searcher::Impl {
   std::string facets_at;
 
   SearchResult run(const SearchRequest& request);
+  // The key of a facet value's term: a hashed one (schema::boolean_term)
+  // is read back from the facet entries of an event that holds it, when
+  // the facet has entries (`index`; tiers have none).
+  std::string key_of(const std::string& term, const std::string& term_prefix,
+                     std::optional<std::size_t> index);
+  // The most common spelling of a facet value among (up to 50 of) its events.
+  std::string label_of(std::size_t index, const std::string& term, const std::string& key);
+  // For a filter value no event has: a notice saying so, naming up to three
+  // values the user may have meant.
+  std::string unknown_value_notice(const std::string& field, const std::string& term_prefix,
+                                   const std::string& value);
   // Runs `fn`, reopening and retrying when a commit changed the database
   // under it; translates Xapian errors into tlsearch::Error.
   template <typename Fn>
@@ -621,6 +726,73 @@ struct Searcher::Impl {
     }
   }
 };
+
+std::string Searcher::Impl::key_of(const std::string& term, const std::string& term_prefix,
+                                   std::optional<std::size_t> index) {
+  std::string key = schema::term_key(term, term_prefix);
+  if (key == term.substr(term_prefix.size()) || !index) return key;  // not hashed
+  Xapian::PostingIterator first = db.postlist_begin(term);
+  if (first == db.postlist_end(term)) return key;
+  std::string found;
+  schema::for_each_facet_id(
+      db.get_document(*first).get_value(schema::kSlotFacets),
+      [&](std::size_t group, std::uint32_t id) {
+        if (group != *index || !found.empty()) return;
+        const std::string* entry = facet_entries.entry(db, *index, id);
+        if (!entry) return;
+        std::string entry_key = schema::unpack_facet_entry(*entry).first;
+        if (schema::boolean_term(term_prefix, entry_key) == term) found = entry_key;
+      });
+  return found.empty() ? key : found;
+}
+
+std::string Searcher::Impl::label_of(std::size_t index, const std::string& term,
+                                     const std::string& key) {
+  Tally spellings;
+  int seen = 0;
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < 50;
+       ++it, ++seen) {
+    const std::string packed = db.get_document(*it).get_value(schema::kSlotFacets);
+    schema::for_each_facet_id(packed, [&](std::size_t group, std::uint32_t id) {
+      if (group != index) return;
+      const std::string* entry = facet_entries.entry(db, index, id);
+      if (!entry) return;
+      auto [entry_key, label] = schema::unpack_facet_entry(*entry);
+      if (entry_key == key) spellings.add_label(label, 1);
+    });
+  }
+  return best_label(spellings, key);
+}
+
+std::string Searcher::Impl::unknown_value_notice(const std::string& field,
+                                                 const std::string& term_prefix,
+                                                 const std::string& value) {
+  const std::string shown = "'" + text_for_terminal(display_label(value)) + "'";
+  if (facet_wildcard_start(value)) {
+    const std::string start = value.substr(0, value.find_last_not_of("* \t") + 1);
+    return "no " + field + " starts with '" + text_for_terminal(display_label(start)) + "'";
+  }
+  const std::string key = facet_key(value);
+  const std::string missing = "no event has the " + field + " " + shown;
+  if (key.empty()) return missing;
+  std::optional<std::size_t> index;
+  if (const auto* info = schema::find_facet(field)) index = schema::facet_index(info->facet);
+  const std::vector<std::string> suggested =
+      suggest_facet_keys(key, db, term_prefix, [&](const std::string& term) {
+        return key_of(term, term_prefix, index);
+      });
+  if (suggested.empty()) return missing;
+  std::string notice = missing + "; did you mean ";
+  for (std::size_t i = 0; i < suggested.size(); ++i) {
+    if (i > 0) notice += i + 1 == suggested.size() ? " or " : ", ";
+    const std::string term = schema::boolean_term(term_prefix, suggested[i]);
+    const std::string label = index ? label_of(*index, term, suggested[i]) : suggested[i];
+    const Xapian::doccount n = db.get_termfreq(term);
+    notice += "'" + text_for_terminal(label) + "' (" + std::to_string(n) +
+              (n == 1 ? " event)" : " events)");
+  }
+  return notice + "?";
+}
 
 Searcher::Searcher(const fs::path& db_path) : impl_(std::make_unique<Impl>()) {
   impl_->path = db_path;
@@ -697,6 +869,28 @@ SearchResult Searcher::Impl::run(const SearchRequest& request) {
 
   ParsedQuery parsed = parse_query_text(request.query, db);
   result.notices = parsed.notices;
+  // A filter value no event has (`--lane 'Survelance Infrastructure'`,
+  // `--actor thiel`) answers nothing whatever else is asked: say so, with
+  // the values meant. Each value once, whether an option or in the query.
+  {
+    std::vector<UnknownValue> unknown = parsed.unknown_values;
+    for (const auto& info : schema::kFacets) {
+      const auto* values = request_values(request, info.facet);
+      if (!values) continue;
+      for (const auto& value : *values)
+        if (!facet_value_exists(db, info.term_prefix, value))
+          unknown.push_back({info.field, info.term_prefix, value});
+    }
+    std::set<std::string> said;  // field and key: `No Such Lane`, `no-such lane` once
+    for (const auto& u : unknown) {
+      if (said.size() >= kMaxNotices) break;
+      if (!said.insert(u.field + '\n' + facet_key(u.value) + '\n' +
+                       (facet_wildcard_start(u.value) ? "*" : ""))
+               .second)
+        continue;
+      result.notices.push_back(unknown_value_notice(u.field, u.term_prefix, u.value));
+    }
+  }
   const bool browsing = parsed.empty;
   result.sort = request.sort.value_or(browsing ? SortOrder::kDateAsc
                                                : SortOrder::kRelevance);
@@ -921,25 +1115,6 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
     const std::string want =
         facet_key_prefix(std::string_view(prefix).substr(0, prefix.find_last_not_of(" \t") + 1));
     const std::size_t index = schema::facet_index(info->facet);
-    // The key of a term; a long one (hashed, see schema::boolean_term) is
-    // read back from the facet entries of an event that holds it.
-    auto key_of = [&](const std::string& term) {
-      std::string key = schema::term_key(term, term_prefix);
-      if (key == term.substr(term_prefix.size())) return key;  // not hashed
-      Xapian::PostingIterator first = db.postlist_begin(term);
-      if (first == db.postlist_end(term)) return key;
-      std::string found;
-      schema::for_each_facet_id(
-          db.get_document(*first).get_value(schema::kSlotFacets),
-          [&](std::size_t group, std::uint32_t id) {
-            if (group != index || !found.empty()) return;
-            const std::string* entry = impl_->facet_entries.entry(db, index, id);
-            if (!entry) return;
-            std::string entry_key = schema::unpack_facet_entry(*entry).first;
-            if (schema::boolean_term(term_prefix, entry_key) == term) found = entry_key;
-          });
-      return found.empty() ? key : found;
-    };
     FacetTally tally;
     // A prefix of punctuation or control characters only (a NUL) has an
     // empty key, yet asked for something: no value starts with it. Only a
@@ -948,7 +1123,7 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
         want.empty() && prefix.find_first_not_of(" \t\n\r\f\v") != std::string::npos;
     for (auto it = db.allterms_begin(term_prefix);
          !impossible && it != db.allterms_end(term_prefix); ++it) {
-      std::string key = key_of(*it);
+      std::string key = impl_->key_of(*it, term_prefix, index);
       // Matches at the start of the value or of any word in it.
       if (!want.empty() && key.compare(0, want.size(), want) != 0 &&
           key.find(" " + want) == std::string::npos)
@@ -957,23 +1132,9 @@ FacetCounts Searcher::facet_values(const std::string& facet, const std::string& 
     }
     FacetCounts counts = finish_facet(*info, tally, nullptr, limit);
     // Labels: the most common spelling among (up to 50 of) its events.
-    for (auto& value : counts.values) {
-      Tally spellings;
-      int seen = 0;
-      std::string term = schema::boolean_term(term_prefix, value.key);
-      for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < 50;
-           ++it, ++seen) {
-        const std::string packed = db.get_document(*it).get_value(schema::kSlotFacets);
-        schema::for_each_facet_id(packed, [&](std::size_t group, std::uint32_t id) {
-          if (group != index) return;
-          const std::string* entry = impl_->facet_entries.entry(db, index, id);
-          if (!entry) return;
-          auto [key, label] = schema::unpack_facet_entry(*entry);
-          if (key == value.key) spellings.add_label(label, 1);
-        });
-      }
-      value.value = best_label(spellings, value.key);
-    }
+    for (auto& value : counts.values)
+      value.value =
+          impl_->label_of(index, schema::boolean_term(term_prefix, value.key), value.key);
     return counts;
   });
 }

@@ -780,6 +780,68 @@ TEST_CASE("wildcards: filter values by their start, and notices where none can w
   CHECK(notice("*veillance").find("at the end of a word") != std::string::npos);
 }
 
+TEST_CASE("a filter value no event has is named, with the values meant", "[search][facets]") {
+  TempDir dir;
+  write_file(dir / "tl/a.md",
+             test::event_text("a", "2020-01-01", "Alpha", 5, "[Surveillance Infrastructure]",
+                              "[Peter Thiel, Amazon]", "[police-state]", "Court papers."));
+  write_file(dir / "tl/b.md",
+             test::event_text("b", "2020-01-02", "Beta", 5, "[Surveillance Infrastructure]",
+                              "[Thiel Capital]", "[courts]", "Court papers."));
+  write_file(dir / "tl/c.md", test::event_text("c", "2020-01-03", "Gamma", 5,
+                                               "[Judicial Capture]", "[Peter Thiel]",
+                                               "[courts]", "Court papers."));
+  IndexOptions options;
+  options.db_path = dir / "db";
+  REQUIRE(index_paths({dir / "tl"}, options).errors == 0);
+  Searcher s(dir / "db");
+  auto notices = [&](SearchRequest request) {
+    const auto r = s.search(request);
+    if (!r.notices.empty()) CHECK(r.total == 0);
+    return r.notices;
+  };
+  using V = std::vector<std::string>;
+  SearchRequest request = query("");
+  // A slip in a lane: the value meant, with its number of events.
+  request.lanes = {"Survelance Infrastructure"};
+  CHECK(notices(request) ==
+        V{"no event has the lane 'Survelance Infrastructure'; did you mean "
+          "'Surveillance Infrastructure' (2 events)?"});
+  // Part of a name: the values holding its words, most common first.
+  request.lanes.clear();
+  request.actors = {"thiel"};
+  CHECK(notices(request) == V{"no event has the actor 'thiel'; did you mean 'Peter Thiel' "
+                              "(2 events) or 'Thiel Capital' (1 event)?"});
+  request.actors = {"Peter Theil"};
+  CHECK(notices(request) ==
+        V{"no event has the actor 'Peter Theil'; did you mean 'Peter Thiel' (2 events)?"});
+  // Nothing near: said all the same, so an empty answer is not a mystery.
+  request.actors = {"xyzzy"};
+  CHECK(notices(request) == V{"no event has the actor 'xyzzy'"});
+  request.actors.clear();
+  request.tags = {"zzz*"};
+  CHECK(notices(request) == V{"no tag starts with 'zzz'"});
+  // Every spelling of a known value is known; the same unknown value in two
+  // spellings is named once.
+  request.tags = {"police*"};
+  request.lanes = {"surveillance-infrastructure", "SURVEILLANCE INFRASTRUCTURE"};
+  CHECK(notices(request).empty());
+  request.lanes = {"No Such Lane", "no-such lane"};
+  request.tags.clear();
+  CHECK(notices(request).size() == 1);
+  // The query's own filters are checked the same way, once with an option.
+  SearchRequest in_query = query("court lane:\"Judicial Captur\"");
+  CHECK(notices(in_query) ==
+        V{"no event has the lane 'Judicial Captur'; did you mean 'Judicial Capture' (1 event)?"});
+  in_query.lanes = {"judicial captur"};
+  CHECK(notices(in_query).size() == 1);
+  CHECK(notices(query("court lane:\"Judicial Capture\"")).empty());
+  // A list of many unknown values is answered with a few notices.
+  request.lanes.clear();
+  for (int i = 0; i < 50; ++i) request.lanes.push_back("lane number " + std::to_string(i));
+  CHECK(notices(request).size() == 10);
+}
+
 TEST_CASE("a phrase of stopwords alone marks them", "[search][snippets]") {
   TempDir dir;
   write_file(dir / "tl/a.md", test::event_text("a", "2020-01-01", "Alpha", 5, "[L]", "[A]", "[t]",
