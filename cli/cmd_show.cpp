@@ -19,6 +19,9 @@ void register_show(CLI::App& app, GlobalOptions& global, int* exit_code) {
       std::cout << dump_json(events_to_json(events)) << "\n";
     } else if (events.empty()) {
       print_error("no event with id '" + escape_controls(*id) + "'");
+      const std::vector<std::string> similar = searcher.similar_ids(*id);
+      if (!similar.empty()) std::cerr << (similar.size() == 1 ? "an id like it:\n" : "ids like it:\n");
+      for (const auto& other : similar) std::cerr << "  " << escape_controls(other) << "\n";
     } else {
       PrintStyle style;
       style.color = use_color(global, 1);

@@ -398,8 +398,15 @@ struct Server::Impl {
     auto id = args.string("id");
     if (!id || id->empty()) throw ToolError("'id' is required: an event id returned by search");
     auto max_chars = args.integer("max_chars", 0, INT64_MAX).value_or(kDefaultEventChars);
-    std::vector<Event> events = open().find_events(*id);
-    if (events.empty()) throw ToolError("no event with id '" + escape_controls(*id) + "'");
+    Searcher& searcher = open();
+    std::vector<Event> events = searcher.find_events(*id);
+    if (events.empty()) {
+      std::string message = "no event with id '" + escape_controls(*id) + "'";
+      const std::vector<std::string> similar = searcher.similar_ids(*id);
+      for (std::size_t i = 0; i < similar.size(); ++i)
+        message += (i == 0 ? "; ids like it: '" : ", '") + escape_controls(similar[i]) + "'";
+      throw ToolError(message);
+    }
     json list = json::array();
     for (const Event& event : events) {
       json e = event_to_json(event);

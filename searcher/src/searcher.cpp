@@ -226,23 +226,38 @@ std::vector<std::uint32_t> key_chars(std::string_view key) {
 }
 
 // Levenshtein distance between a and b, or more than `most` when it is.
+// Only the band of cells within `most` of the diagonal is computed, so a
+// scan of a million ids costs a few cells per character.
 std::size_t edit_distance(const std::vector<std::uint32_t>& a,
                           const std::vector<std::uint32_t>& b, std::size_t most) {
-  const std::size_t longer = std::max(a.size(), b.size());
-  if (longer - std::min(a.size(), b.size()) > most) return most + 1;
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  const std::size_t over = most + 1;
+  if (std::max(a.size(), b.size()) - std::min(a.size(), b.size()) > most) return over;
+  // row[j]: distance between a's first i characters and b's first j;
+  // cells outside the band hold `over`.
+  std::vector<std::size_t> row(b.size() + 1, over);
+  for (std::size_t j = 0; j <= std::min(b.size(), most); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0], smallest = row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
+    const std::size_t from = i > most ? i - most : 1;
+    const std::size_t to = std::min(b.size(), i + most);
+    std::size_t diagonal = row[from - 1];
+    row[from - 1] = i <= most ? i : over;
+    std::size_t smallest = row[from - 1];
+    for (std::size_t j = from; j <= to; ++j) {
       const std::size_t above = row[j];
       row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      row[j] = std::min(row[j], over);
       diagonal = above;
       smallest = std::min(smallest, row[j]);
     }
-    if (smallest > most) return most + 1;
+    if (smallest > most) return over;
   }
   return row[b.size()];
+}
+
+// Typing slips allowed in a text of `length` characters: none up to three,
+// where one slip makes another word.
+std::size_t slips_allowed(std::size_t length) {
+  return length < 4 ? 0 : length < 8 ? 1 : length < 14 ? 2 : 3;
 }
 
 // Whether every word of `key` is a word of `other` (`thiel` of `peter thiel`).
@@ -269,9 +284,7 @@ std::vector<std::string> suggest_facet_keys(
     const std::function<std::string(const std::string&)>& key_of) {
   constexpr std::size_t kSuggestions = 3;
   const std::vector<std::uint32_t> typed = key_chars(key);
-  // Slips allowed: none in a word of three letters, where one slip makes
-  // another word.
-  const std::size_t most = typed.size() < 4 ? 0 : typed.size() < 8 ? 1 : typed.size() < 14 ? 2 : 3;
+  const std::size_t most = slips_allowed(typed.size());
   struct Candidate {
     std::string key;
     bool holds_words;
@@ -1096,6 +1109,49 @@ std::vector<Event> Searcher::find_events(const std::string& id) {
       }
     }
     return events;
+  });
+}
+
+std::vector<std::string> Searcher::similar_ids(const std::string& text, std::size_t limit) {
+  return impl_->guarded([&] {
+    std::vector<std::string> ids;
+    const std::string key = schema::id_key(text);
+    if (key.empty() || limit == 0) return ids;
+    const std::vector<std::uint32_t> typed = key_chars(key);
+    const std::size_t most = std::min<std::size_t>(slips_allowed(typed.size()), 2);
+    struct Candidate {
+      std::string term;
+      int kind;  // 0 starts with the text, 1 holds it, 2 a few slips away
+      std::size_t distance;
+    };
+    std::vector<Candidate> found;
+    Xapian::Database& db = impl_->db;
+    const std::string prefix = schema::kId;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+      const std::string& term = *it;
+      const std::string_view other = std::string_view(term).substr(prefix.size());
+      if (other.size() >= key.size() && other.compare(0, key.size(), key) == 0) {
+        found.push_back({term, 0, 0});
+      } else if (other.find(key) != std::string_view::npos) {
+        found.push_back({term, 1, 0});
+      } else if (most > 0) {
+        const std::size_t distance = edit_distance(typed, key_chars(other), most);
+        if (distance <= most) found.push_back({term, 2, distance});
+      }
+    }
+    // Ids start with their dates: in order, the earliest first.
+    auto before = [](const Candidate& a, const Candidate& b) {
+      return std::tie(a.kind, a.distance, a.term) < std::tie(b.kind, b.distance, b.term);
+    };
+    const std::size_t top = std::min(limit, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(top),
+                      found.end(), before);
+    for (std::size_t i = 0; i < top; ++i) {
+      Xapian::PostingIterator first = db.postlist_begin(found[i].term);
+      if (first == db.postlist_end(found[i].term)) continue;
+      ids.push_back(decode_document(db.get_document(*first), false).id);
+    }
+    return ids;
   });
 }
 

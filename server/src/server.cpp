@@ -440,10 +440,17 @@ void HttpServer::Impl::setup() {
   http.Get(R"(/api/events/(.+))", api([this](const Request& req, Response& res) {
     server::expect_no_params(req.params);
     const std::string id = req.matches[1];
-    std::vector<Event> events =
-        pool.with_searcher([&](Searcher& s) { return s.find_events(id); });
+    std::vector<std::string> similar;
+    std::vector<Event> events = pool.with_searcher([&](Searcher& s) {
+      std::vector<Event> found = s.find_events(id);
+      if (found.empty()) similar = s.similar_ids(id);
+      return found;
+    });
     if (events.empty()) {
-      send_error(res, 404, "no event with id '" + id + "'");
+      std::string message = "no event with id '" + id + "'";
+      for (std::size_t i = 0; i < similar.size(); ++i)
+        message += (i == 0 ? "; ids like it: '" : ", '") + similar[i] + "'";
+      send_error(res, 404, message);
       return;
     }
     send_json(res, 200, events_to_json(events));

@@ -109,6 +109,12 @@ TEST_CASE("exit codes: 1 for no hits, 2 for errors, no stack traces", "[cli]") {
   CHECK(date.err.find("from: invalid date") != std::string::npos);
   Output unknown = run({"--db", db, "show", "no-such-id"});
   CHECK(unknown.status == 1);
+  CHECK(unknown.err == "tlsearch: no event with id 'no-such-id'\n");
+  // Part of an id: the ids holding it, one per line (here one).
+  Output part = run({"--db", db, "show", "ring-familiar-faces"});
+  CHECK(part.status == 1);
+  CHECK(part.err.find("an id like it:\n  2025-11-01--ring-familiar-faces-rollout\n") !=
+        std::string::npos);
   Output nofolder = run({"--db", db, "index", (dir / "absent").string()});
   CHECK(nofolder.status == 2);
   CHECK(nofolder.err.find("absent") != std::string::npos);

@@ -375,6 +375,9 @@ TEST_CASE("mcp: malformed messages get JSON-RPC errors and the server keeps answ
         std::string::npos);
   CHECK(tool_error(41, "get_event", {{"id", "no-such-event"}}).find("no-such-event") !=
         std::string::npos);
+  // Part of an id: the ids holding it are named, for the assistant to retry.
+  CHECK(tool_error(46, "get_event", {{"id", "ring-familiar-faces"}})
+            .find("ids like it: '2025-11-01--ring-familiar-faces-rollout'") != std::string::npos);
   CHECK(tool_error(42, "list_facet_values", {{"facet", "colour"}}).find("colour") !=
         std::string::npos);
   CHECK(tool_error(43, "list_facet_values", {{"limit", 5}}).find("'facet'") != std::string::npos);

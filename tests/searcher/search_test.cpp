@@ -921,6 +921,24 @@ TEST_CASE("find_events by id and by path, stats", "[search]") {
   CHECK(stats.last_date == "2021-06-03");
 }
 
+TEST_CASE("an unknown id names the ids like it", "[search]") {
+  test::Timeline t;
+  Searcher s = t.searcher();
+  using V = std::vector<std::string>;
+  // Ids starting with the text, then ids holding it, in order of id.
+  CHECK(s.similar_ids("media") == V{"media-merger", "media-script"});
+  CHECK(s.similar_ids("RUN") == V{"bank-run"});
+  CHECK(s.similar_ids("requests") == V{"warrantless-requests"});
+  // Typing slips: one in a short id, two in a long one.
+  CHECK(s.similar_ids("bank-rum") == V{"bank-run"});
+  CHECK(s.similar_ids("warantless-reqests") == V{"warrantless-requests"});
+  CHECK(s.similar_ids("doorbell-portal-x") == V{"doorbell-portal"});
+  CHECK(s.similar_ids("media", 1) == V{"media-merger"});
+  CHECK(s.similar_ids("zzzz").empty());
+  CHECK(s.similar_ids("").empty());
+  CHECK(s.similar_ids("abc").empty());  // no slips allowed in three letters
+}
+
 TEST_CASE("a word or value matches whether its accents are composed or not",
           "[search][unicode]") {
   test::TempDir dir;

@@ -251,6 +251,8 @@ TEST_CASE("events, facet values and stats", "[server]") {
   CHECK(missing["error"]["status"] == 404);
   CHECK(missing["error"]["message"].get<std::string>().find("no-such-event") !=
         std::string::npos);
+  json slip = served.get_json("/api/events/alpha-on", 404);
+  CHECK(slip["error"]["message"] == "no event with id 'alpha-on'; ids like it: 'alpha-one'");
 
   json actors = served.get_json("/api/facets/actors?prefix=dock");
   CHECK(actors["facet"] == "actors");

@@ -46,6 +46,11 @@ class Searcher {
   // two files share an id, none when unknown.
   std::vector<Event> find_events(const std::string& id);
 
+  // For an id no event has: ids of events the user may have meant, as
+  // written in the events, at most `limit`: ids starting with `text`, then
+  // ids holding it (`show palantir`), then ids a typing slip or two away.
+  std::vector<std::string> similar_ids(const std::string& text, std::size_t limit = 5);
+
   // Distinct values of one facet ("lanes" or "lane"...) over the whole index
   // whose label or key starts with `prefix` (case-insensitive), count
   // descending, at most `limit`. Throws kUsage for an unknown facet.
